@@ -1,0 +1,4 @@
+import { createHandler } from '../shared/handler';
+
+/** Instant PromQL query (/api/v1/query). */
+export const handler = createHandler('query');

@@ -1,0 +1,4 @@
+import { createHandler } from '../shared/handler';
+
+/** The workspace, its query endpoint and a reachability check. */
+export const handler = createHandler('server_info');

@@ -1,0 +1,85 @@
+/**
+ * Configuration, read once per container at cold start. A malformed value fails the
+ * init with a message naming the variable, rather than every request later.
+ */
+import { REGION_PATTERN, WORKSPACE_ID_PATTERN } from './security';
+
+export interface Config {
+  /** Workspace used when a request names none (WORKSPACE_ID). */
+  defaultWorkspaceId?: string;
+  /** Region used when a request names none (AWS_REGION). */
+  defaultRegion?: string;
+  /** Query this Prometheus instead of resolving the workspace through DescribeWorkspace. */
+  prometheusUrl?: URL;
+  /** Sign requests with SigV4 (off only for a self-managed Prometheus without auth). */
+  sigv4: boolean;
+  /** Attempts per upstream call, the first included. */
+  maxAttempts: number;
+  /** Largest upstream answer read, in bytes. */
+  maxResponseBytes: number;
+  /** How long a DescribeWorkspace answer is reused. */
+  workspaceCacheTtlMs: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  return {
+    defaultWorkspaceId: matching(env, 'WORKSPACE_ID', WORKSPACE_ID_PATTERN),
+    defaultRegion: matching(env, 'AWS_REGION', REGION_PATTERN),
+    prometheusUrl: url(env, 'PROMETHEUS_URL'),
+    sigv4: boolean(env, 'PROMETHEUS_SIGV4', true),
+    maxAttempts: integer(env, 'PROMETHEUS_MAX_ATTEMPTS', 3, 1, 10),
+    maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 1024 ** 3),
+    workspaceCacheTtlMs: integer(env, 'WORKSPACE_CACHE_TTL_SECONDS', 300, 0, 86_400) * 1000,
+  };
+}
+
+export const config: Config = loadConfig(process.env);
+
+function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function matching(env: NodeJS.ProcessEnv, name: string, pattern: string): string | undefined {
+  const raw = value(env, name);
+  if (raw !== undefined && !new RegExp(pattern).test(raw)) {
+    throw new Error(`environment variable ${name} must match ${pattern}`);
+  }
+  return raw;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string): URL | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`environment variable ${name} is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`environment variable ${name} must be an http:// or https:// URL`);
+  }
+  if (parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '') {
+    throw new Error(`environment variable ${name} must not carry credentials, a query or a fragment`);
+  }
+  return parsed;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = value(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`environment variable ${name} must be true or false`);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new Error(`environment variable ${name} must be an integer from ${min} to ${max}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,107 @@
+/**
+ * Named errors raised anywhere in the core. Each carries the HTTP status and the
+ * machine-readable `type` of the error envelope; they are turned into responses
+ * only at the handler's edge (responses.ts).
+ */
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  abstract readonly type: string;
+}
+
+/** Bad input: a missing or wrongly typed field, malformed JSON, a bad time or step. */
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  readonly statusCode = 400;
+  readonly type = 'validation_error';
+}
+
+/** A string parameter contains one of the blocked patterns. */
+export class BlockedPatternError extends AppError {
+  override readonly name = 'BlockedPatternError';
+  readonly statusCode = 400;
+  readonly type = 'blocked_pattern';
+  constructor(
+    readonly field: string,
+    readonly pattern: string,
+  ) {
+    super(`field '${field}' contains the blocked pattern '${pattern}'`);
+  }
+}
+
+/** The query (or series selector) is not valid PromQL. */
+export class PromQLSyntaxError extends AppError {
+  override readonly name = 'PromQLSyntaxError';
+  readonly statusCode = 400;
+  readonly type = 'invalid_promql';
+}
+
+/** The caller may not use this workspace (IAM, or the allow-list). */
+export class AccessDeniedError extends AppError {
+  override readonly name = 'AccessDeniedError';
+  readonly statusCode = 403;
+  readonly type = 'access_denied';
+}
+
+export class WorkspaceNotFoundError extends AppError {
+  override readonly name = 'WorkspaceNotFoundError';
+  readonly statusCode = 404;
+  readonly type = 'workspace_not_found';
+}
+
+/** The workspace exists but cannot serve queries (CREATING, DELETING, CREATION_FAILED). */
+export class WorkspaceNotActiveError extends AppError {
+  override readonly name = 'WorkspaceNotActiveError';
+  readonly statusCode = 404;
+  readonly type = 'workspace_not_active';
+}
+
+/** Still throttled once the retries are spent. */
+export class ThrottledError extends AppError {
+  override readonly name = 'ThrottledError';
+  readonly statusCode = 429;
+  readonly type = 'throttled';
+}
+
+/** The upstream failed: 5xx after retries, a reset connection, a malformed answer. */
+export class UpstreamError extends AppError {
+  override readonly name = 'UpstreamError';
+  readonly statusCode = 502;
+  readonly type = 'upstream_error';
+}
+
+/** No answer before the function's deadline. */
+export class UpstreamTimeoutError extends AppError {
+  override readonly name = 'UpstreamTimeoutError';
+  readonly statusCode = 504;
+  readonly type = 'upstream_timeout';
+}
+
+/**
+ * Prometheus answered `{"status":"error"}`: its `errorType` and message are kept as
+ * they are. The status follows what the error means for the caller: the query's
+ * fault (`bad_data`, `execution`) is a 400, a query timeout a 504, anything else a 502.
+ */
+export class PrometheusApiError extends AppError {
+  override readonly name = 'PrometheusApiError';
+  readonly statusCode: number;
+  readonly type: string;
+  constructor(
+    errorType: string,
+    message: string,
+    readonly upstreamStatus: number,
+    readonly warnings: string[] = [],
+  ) {
+    super(message);
+    this.type = errorType;
+    this.statusCode = PrometheusApiError.statusFor(errorType, upstreamStatus);
+  }
+
+  static statusFor(errorType: string, upstreamStatus: number): number {
+    if (errorType === 'bad_data' || errorType === 'execution') return 400;
+    if (errorType === 'timeout') return 504;
+    if (upstreamStatus === 403) return 403;
+    if (upstreamStatus === 404) return 404;
+    if (upstreamStatus === 429) return 429;
+    return 502;
+  }
+}

@@ -1,0 +1,138 @@
+import type { Context } from 'aws-lambda';
+import { config } from './config';
+import { AppError, ValidationError } from './errors';
+import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
+import { execute, type OperationContext } from './operations';
+import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
+import { assertNoDangerousPatterns } from './security';
+import { OPERATIONS, validateArgs, type Operation } from './schemas';
+
+/** Time kept back from the Lambda deadline to shape and return the answer. */
+const RESPONSE_RESERVE_MS = 500;
+const DEFAULT_REMAINING_MS = 30_000;
+
+export type HandlerResult = ApiResult | Envelope;
+
+/**
+ * Builds a Lambda handler. With an operation it serves that one; without, it is the
+ * router: the operation comes from the `operation` argument or, through AgentCore
+ * Gateway, from the tool name.
+ */
+export function createHandler(operation?: Operation): LambdaHandler<unknown, HandlerResult> {
+  return instrument(async (event, context) => {
+    const started = performance.now();
+    const shape = eventShape(event);
+    const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 } };
+    let resolved: Operation | undefined = operation;
+    let statusCode = 200;
+    let count = 0;
+    try {
+      const routed = route(operation, eventArguments(event), gatewayToolName(context));
+      resolved = routed.operation;
+      logger.appendKeys({ operation: resolved });
+      const args = validateArgs(resolved, routed.args);
+      logger.appendKeys({ workspace_id: args.workspace_id ?? config.defaultWorkspaceId });
+      assertNoDangerousPatterns(args as Record<string, unknown>);
+
+      const result = await execute(resolved, args, ctx);
+      count = result.count;
+      const { data, warnings, infos } = result;
+      return toResult(shape, 200, {
+        status: 'success',
+        data,
+        ...(warnings === undefined ? {} : { warnings }),
+        ...(infos === undefined ? {} : { infos }),
+      });
+    } catch (error) {
+      const failure = asAppError(error, context);
+      statusCode = failure.statusCode;
+      return toResult(shape, statusCode, {
+        status: 'error',
+        error: { type: failure.type, message: failure.message },
+      });
+    } finally {
+      const latencyMs = performance.now() - started;
+      record(resolved, statusCode, latencyMs, count, ctx);
+    }
+  });
+}
+
+function route(
+  fixed: Operation | undefined,
+  args: Record<string, unknown>,
+  toolName: string | undefined,
+): { operation: Operation; args: Record<string, unknown> } {
+  if (fixed !== undefined) {
+    if (toolName !== undefined && toolName !== fixed) {
+      throw new ValidationError(`this function serves the tool '${fixed}', not '${toolName}'`);
+    }
+    return { operation: fixed, args };
+  }
+  const { operation: requested, ...rest } = args;
+  if (requested !== undefined && typeof requested !== 'string') {
+    throw new ValidationError(`field 'operation' must be a string, one of ${OPERATIONS.join(', ')}`);
+  }
+  if (requested !== undefined && toolName !== undefined && requested !== toolName) {
+    throw new ValidationError(`field 'operation' ('${requested}') does not match the tool called ('${toolName}')`);
+  }
+  const name = requested ?? toolName;
+  if (name === undefined) {
+    throw new ValidationError(`missing required field 'operation' (one of ${OPERATIONS.join(', ')})`);
+  }
+  if (!(OPERATIONS as readonly string[]).includes(name)) {
+    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+    throw new ValidationError(`unknown operation '${shown}': use one of ${OPERATIONS.join(', ')}`);
+  }
+  return { operation: name as Operation, args: rest };
+}
+
+/** AgentCore Gateway names the tool `<target>___<tool>` in the client context. */
+export function gatewayToolName(context: Context | undefined): string | undefined {
+  const raw: unknown = context?.clientContext?.custom?.bedrockAgentCoreToolName;
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  const separator = raw.lastIndexOf('___');
+  return separator === -1 ? raw : raw.slice(separator + 3);
+}
+
+function deadlineOf(context: Context | undefined): number {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_REMAINING_MS;
+  return Date.now() + Math.max(0, remaining - RESPONSE_RESERVE_MS);
+}
+
+function asAppError(error: unknown, context: Context | undefined): AppError {
+  if (error instanceof AppError) {
+    if (error.statusCode >= 500) logger.error('request failed upstream', { type: error.type, message: error.message });
+    else logger.info('request refused', { type: error.type, message: error.message });
+    return error;
+  }
+  logger.error('unexpected error', error as Error);
+  return new InternalError(`internal error; the function's logs have the details (request ${context?.awsRequestId ?? 'unknown'})`);
+}
+
+class InternalError extends AppError {
+  override readonly name = 'InternalError';
+  readonly statusCode = 500;
+  readonly type = 'internal_error';
+}
+
+function record(
+  operation: Operation | undefined,
+  statusCode: number,
+  latencyMs: number,
+  count: number,
+  ctx: OperationContext,
+): void {
+  metrics.addDimension('operation', operation ?? 'unknown');
+  metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
+  metrics.addMetric('SeriesReturned', MetricUnit.Count, count);
+  metrics.addMetric('UpstreamErrors', MetricUnit.Count, ctx.stats.upstreamErrors);
+  metrics.addMetric('Retries', MetricUnit.Count, ctx.stats.retries);
+  metrics.addMetric(statusCode < 400 ? 'Successes' : 'Failures', MetricUnit.Count, 1);
+  logger.info('request completed', {
+    status_code: statusCode,
+    latency_ms: Math.round(latencyMs * 10) / 10,
+    series: count,
+    retries: ctx.stats.retries,
+  });
+}

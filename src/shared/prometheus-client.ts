@@ -1,0 +1,239 @@
+import {
+  AccessDeniedError,
+  AppError,
+  PrometheusApiError,
+  ThrottledError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  WorkspaceNotFoundError,
+} from './errors';
+import { HttpTimeoutError, ResponseTooLargeError, send, type HttpRequest, type HttpResponse } from './http';
+import { signRequest } from './sigv4';
+
+/**
+ * The Prometheus HTTP API client: build the request, sign it, send it, retry what is
+ * worth retrying, and turn the answer into data or a named error. Composed of small
+ * steps in the AWS SDK middleware spirit: `signRequest` and `send` do one job each.
+ */
+
+/** Query strings longer than this go as a POST form, like Prometheus' own UI does. */
+export const MAX_GET_QUERY_LENGTH = 2048;
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_MS = 5000;
+
+export interface PrometheusTarget {
+  /** The API root, `.../api/v1`, with any path prefix (e.g. `/workspaces/ws-x`) kept. */
+  baseUrl: URL;
+  region: string;
+  sigv4: boolean;
+}
+
+export interface CallOptions {
+  /** Epoch milliseconds by which the call must have returned or failed. */
+  deadline: number;
+  /** Counters the handler turns into metrics. */
+  stats: CallStats;
+}
+
+export interface CallStats {
+  retries: number;
+  upstreamErrors: number;
+}
+
+export interface ClientSettings {
+  maxAttempts: number;
+  maxResponseBytes: number;
+  /** Injected in tests to avoid real waits; defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface PrometheusAnswer<T = unknown> {
+  data: T;
+  warnings?: string[];
+  infos?: string[];
+}
+
+type Params = [string, string][];
+
+export class PrometheusClient {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly target: PrometheusTarget,
+    private readonly settings: ClientSettings,
+  ) {
+    this.sleep = settings.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = settings.random ?? Math.random;
+  }
+
+  /** Calls `<baseUrl>/<endpoint>`: GET, or a POST form when the parameters are long. */
+  async call<T = unknown>(endpoint: string, params: Params, options: CallOptions): Promise<PrometheusAnswer<T>> {
+    const request = this.buildRequest(endpoint, params);
+    const response = await this.sendWithRetries(request, options);
+    return parseAnswer<T>(response, endpoint);
+  }
+
+  private buildRequest(endpoint: string, params: Params): HttpRequest {
+    const url = new URL(`${this.target.baseUrl.href.replace(/\/+$/, '')}/${endpoint}`);
+    const form = new URLSearchParams(params).toString();
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
+    if (form.length <= MAX_GET_QUERY_LENGTH) {
+      url.search = form;
+      return { method: 'GET', url, headers };
+    }
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers['content-length'] = String(Buffer.byteLength(form));
+    return { method: 'POST', url, headers, body: form };
+  }
+
+  private async sendWithRetries(request: HttpRequest, options: CallOptions): Promise<HttpResponse> {
+    const { maxAttempts } = this.settings;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = options.deadline - Date.now();
+      if (remaining <= 0) throw timeoutError(attempt - 1);
+
+      let outcome: { response: HttpResponse } | { error: Error };
+      try {
+        const signed = this.target.sigv4 ? await signRequest(request, this.target.region) : request;
+        outcome = { response: await send(signed, { timeoutMs: remaining, maxBytes: this.settings.maxResponseBytes }) };
+      } catch (error) {
+        outcome = { error: error as Error };
+      }
+
+      const failure = 'error' in outcome ? classifyNetworkError(outcome.error, attempt) : classifyStatus(outcome.response);
+      if (failure === undefined) return (outcome as { response: HttpResponse }).response;
+      options.stats.upstreamErrors++;
+      if (!failure.retryable || attempt >= maxAttempts) throw failure.error(attempt);
+
+      const delay = failure.retryAfterMs ?? this.backoff(attempt);
+      if (Date.now() + delay >= options.deadline) {
+        throw failure.error(attempt, `the next retry (in ${delay} ms) would pass the function's deadline`);
+      }
+      options.stats.retries++;
+      await this.sleep(delay);
+    }
+  }
+
+  /** Exponential backoff with full jitter. */
+  private backoff(attempt: number): number {
+    return Math.round(this.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+  }
+}
+
+interface Failure {
+  retryable: boolean;
+  retryAfterMs?: number;
+  error: (attempts: number, why?: string) => AppError;
+}
+
+function timeoutError(attempts: number): UpstreamTimeoutError {
+  return new UpstreamTimeoutError(
+    `Prometheus did not answer before the function's deadline (${attempts} attempt${attempts === 1 ? '' : 's'}); ` +
+      'narrow the query (shorter range, larger step, fewer series) or raise the timeout',
+  );
+}
+
+function classifyNetworkError(error: Error, attempt: number): Failure {
+  if (error instanceof HttpTimeoutError) return { retryable: false, error: () => timeoutError(attempt) };
+  if (error instanceof ResponseTooLargeError) {
+    return {
+      retryable: false,
+      error: () =>
+        new UpstreamError(`the Prometheus answer is larger than ${error.limit} bytes; narrow the query or add limits`),
+    };
+  }
+  const code = (error as NodeJS.ErrnoException).code ?? error.message;
+  return {
+    retryable: true,
+    error: (attempts, why) => new UpstreamError(`could not reach Prometheus: ${code} (${tries(attempts, why)})`),
+  };
+}
+
+function classifyStatus(response: HttpResponse): Failure | undefined {
+  const { status } = response;
+  if (status < 400) return undefined;
+  const retryable = status === 429 || status >= 500;
+  return {
+    retryable,
+    retryAfterMs: retryable ? retryAfter(response.headers['retry-after']) : undefined,
+    error: (attempts, why) => statusError(response, retryable ? tries(attempts, why) : undefined),
+  };
+}
+
+function tries(attempts: number, why?: string): string {
+  return `after ${attempts} attempt${attempts === 1 ? '' : 's'}${why === undefined ? '' : `; ${why}`}`;
+}
+
+function statusError(response: HttpResponse, context: string | undefined): AppError {
+  const { status } = response;
+  const suffix = context === undefined ? '' : ` (${context})`;
+  const body = parseJson(response.body);
+  if (isPrometheusError(body)) {
+    return new PrometheusApiError(body.errorType, `${body.error}${suffix}`, status, body.warnings);
+  }
+  const detail = upstreamMessage(body, response.body);
+  if (status === 429) return new ThrottledError(`Prometheus throttled the request${suffix}: ${detail}`);
+  if (status === 401 || status === 403) {
+    return new AccessDeniedError(`Prometheus refused the request (HTTP ${status}): ${detail}`);
+  }
+  if (status === 404) {
+    return new WorkspaceNotFoundError(
+      `Prometheus answered HTTP 404: ${detail}; check the workspace ID and region (or PROMETHEUS_URL)`,
+    );
+  }
+  if (status < 500) return new PrometheusApiError('bad_data', `HTTP ${status}: ${detail}`, status);
+  return new UpstreamError(`Prometheus answered HTTP ${status}${suffix}: ${detail}`);
+}
+
+function parseAnswer<T>(response: HttpResponse, endpoint: string): PrometheusAnswer<T> {
+  const body = parseJson(response.body);
+  if (isPrometheusError(body)) {
+    throw new PrometheusApiError(body.errorType, body.error, response.status, body.warnings);
+  }
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    (body as { status?: unknown }).status !== 'success' ||
+    !('data' in body)
+  ) {
+    throw new UpstreamError(`Prometheus answered ${endpoint} with a body that is not a Prometheus API response`);
+  }
+  const answer = body as { data: T; warnings?: string[]; infos?: string[] };
+  return {
+    data: answer.data,
+    ...(Array.isArray(answer.warnings) && answer.warnings.length > 0 ? { warnings: answer.warnings } : {}),
+    ...(Array.isArray(answer.infos) && answer.infos.length > 0 ? { infos: answer.infos } : {}),
+  };
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isPrometheusError(body: unknown): body is { errorType: string; error: string; warnings?: string[] } {
+  const b = body as { status?: unknown; errorType?: unknown; error?: unknown } | null | undefined;
+  return b?.status === 'error' && typeof b.errorType === 'string' && typeof b.error === 'string';
+}
+
+/** AMP answers errors as `{"message": "..."}`; anything else is quoted, shortened. */
+function upstreamMessage(parsed: unknown, raw: Buffer): string {
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  const text = typeof message === 'string' ? message : raw.toString('utf8').trim();
+  if (text === '') return 'empty body';
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds. */
+function retryAfter(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

@@ -1,0 +1,62 @@
+import { ValidationError } from './errors';
+
+/**
+ * The request and response contract. Events come as the seed's `{"body": {...}}`
+ * (body an object or a JSON string, as API Gateway sends it) or as flat arguments
+ * (direct invoke, Step Functions, Bedrock AgentCore Gateway). A `body` event gets an
+ * API Gateway-style result; a flat one gets the envelope itself.
+ */
+
+export type EventShape = 'body' | 'flat';
+
+export interface SuccessEnvelope {
+  status: 'success';
+  data: unknown;
+  warnings?: string[];
+  infos?: string[];
+}
+
+export interface ErrorEnvelope {
+  status: 'error';
+  error: { type: string; message: string };
+}
+
+export type Envelope = SuccessEnvelope | ErrorEnvelope;
+
+export interface ApiResult {
+  statusCode: number;
+  headers: { 'Content-Type': 'application/json' };
+  body: string;
+}
+
+/** The shape of an event, known even when its arguments are unusable. */
+export function eventShape(event: unknown): EventShape {
+  return isObject(event) && Object.hasOwn(event, 'body') ? 'body' : 'flat';
+}
+
+/** The arguments carried by an event, as a plain object. */
+export function eventArguments(event: unknown): Record<string, unknown> {
+  if (!isObject(event)) throw new ValidationError('the event must be a JSON object of arguments');
+  if (!Object.hasOwn(event, 'body')) return event;
+
+  let body = event.body;
+  if (typeof body === 'string') {
+    const text = event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ValidationError("field 'body' is not valid JSON");
+    }
+  }
+  if (!isObject(body)) throw new ValidationError("field 'body' must be a JSON object of arguments");
+  return body;
+}
+
+export function toResult(shape: EventShape, statusCode: number, envelope: Envelope): ApiResult | Envelope {
+  if (shape === 'flat') return envelope;
+  return { statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,68 @@
+import { ValidationError } from './errors';
+
+const UNIT_SECONDS: Record<string, number> = {
+  y: 365 * 24 * 3600,
+  w: 7 * 24 * 3600,
+  d: 24 * 3600,
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 0.001,
+};
+
+// Prometheus' duration syntax: units in decreasing order, each at most once (`1h30m`).
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_UNITS = ['y', 'w', 'd', 'h', 'm', 's', 'ms'] as const;
+const NUMBER = /^\d+(?:\.\d+)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const RELATIVE = /^now(?:([+-])(.+))?$/;
+
+export const TIME_HELP = 'use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or now / now-1h';
+export const STEP_HELP = 'use a Prometheus duration (30s, 5m, 1h) or a number of seconds';
+
+/** Parses a Prometheus duration (`5m`, `1h30m`) into seconds; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (text === '' || match === null) return undefined;
+  return DURATION_UNITS.reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNIT_SECONDS[unit]!, 0);
+}
+
+/** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `now+5m`. */
+export function parseTime(field: string, value: string | number, nowSeconds: number): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+  } else {
+    const text = value.trim();
+    if (NUMBER.test(text)) return Number(text);
+    const relative = RELATIVE.exec(text);
+    if (relative !== null) {
+      if (relative[1] === undefined) return nowSeconds;
+      const offset = parseDuration(relative[2]!);
+      if (offset !== undefined) return relative[1] === '-' ? nowSeconds - offset : nowSeconds + offset;
+    } else if (RFC3339.test(text)) {
+      const ms = Date.parse(text);
+      if (!Number.isNaN(ms)) return ms / 1000;
+    }
+  }
+  throw new ValidationError(`field '${field}' is not a valid time (${describe(value)}): ${TIME_HELP}`);
+}
+
+/** Parses a range-query step into seconds; it must be greater than zero. */
+export function parseStep(field: string, value: string | number): number {
+  const seconds = typeof value === 'number' ? value : NUMBER.test(value.trim()) ? Number(value) : parseDuration(value.trim());
+  if (seconds === undefined || !Number.isFinite(seconds)) {
+    throw new ValidationError(`field '${field}' is not a valid step (${describe(value)}): ${STEP_HELP}`);
+  }
+  if (seconds <= 0) throw new ValidationError(`field '${field}' must be greater than zero (got ${describe(value)})`);
+  return seconds;
+}
+
+/** Formats Unix seconds as Prometheus expects them, to the millisecond. */
+export function formatSeconds(seconds: number): string {
+  return String(Math.round(seconds * 1000) / 1000);
+}
+
+function describe(value: string | number): string {
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}

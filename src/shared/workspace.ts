@@ -1,0 +1,144 @@
+import type { AmpClient } from '@aws-sdk/client-amp';
+import type { Config } from './config';
+import {
+  AccessDeniedError,
+  ThrottledError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  ValidationError,
+  WorkspaceNotActiveError,
+  WorkspaceNotFoundError,
+} from './errors';
+import type { PrometheusTarget } from './prometheus-client';
+import { tracer } from './observability';
+
+/** The workspace as AMP describes it. */
+export interface WorkspaceDescription {
+  workspace_id: string;
+  alias: string | null;
+  status: string;
+  arn: string;
+  prometheus_endpoint: string;
+}
+
+export interface ResolvedTarget extends PrometheusTarget {
+  /** Undefined when PROMETHEUS_URL is set: no DescribeWorkspace call is made then. */
+  workspace?: WorkspaceDescription;
+  source: 'PROMETHEUS_URL' | 'DescribeWorkspace';
+}
+
+// UPDATING (an alias or configuration change) still serves queries; CREATING,
+// DELETING and CREATION_FAILED do not.
+const QUERYABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
+
+const cache = new Map<string, { value: WorkspaceDescription; expires: number }>();
+const clients = new Map<string, AmpClient>();
+
+/**
+ * Where a request's queries go: PROMETHEUS_URL when set, otherwise the workspace's
+ * own endpoint from DescribeWorkspace (cached per container for the configured TTL).
+ */
+export async function resolveTarget(
+  args: { workspace_id?: string; region?: string },
+  config: Config,
+  deadline: number,
+): Promise<ResolvedTarget> {
+  const region = args.region ?? config.defaultRegion;
+  if (region === undefined) {
+    throw new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
+  }
+  if (config.prometheusUrl !== undefined) {
+    return {
+      baseUrl: new URL(`${config.prometheusUrl.href.replace(/\/+$/, '')}/api/v1`),
+      region,
+      sigv4: config.sigv4,
+      source: 'PROMETHEUS_URL',
+    };
+  }
+  const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
+  if (workspaceId === undefined) {
+    throw new ValidationError(
+      "missing required field 'workspace_id' (the function has no default workspace: set WORKSPACE_ID)",
+    );
+  }
+  const workspace = await describeWorkspace(workspaceId, region, config.workspaceCacheTtlMs, deadline);
+  return {
+    baseUrl: new URL('api/v1', workspace.prometheus_endpoint.replace(/\/*$/, '/')),
+    region,
+    sigv4: true,
+    workspace,
+    source: 'DescribeWorkspace',
+  };
+}
+
+async function describeWorkspace(
+  workspaceId: string,
+  region: string,
+  ttlMs: number,
+  deadline: number,
+): Promise<WorkspaceDescription> {
+  const key = `${region}/${workspaceId}`;
+  const cached = cache.get(key);
+  if (cached !== undefined && cached.expires > Date.now()) return cached.value;
+
+  // Loaded on first use only: a function pointed at PROMETHEUS_URL never pays for it.
+  const { AmpClient, DescribeWorkspaceCommand } = await import('@aws-sdk/client-amp');
+  let client = clients.get(region);
+  if (client === undefined) {
+    client = tracer.captureAWSv3Client(new AmpClient({ region }));
+    clients.set(region, client);
+  }
+
+  let output;
+  try {
+    output = await client.send(new DescribeWorkspaceCommand({ workspaceId }), {
+      abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    });
+  } catch (error) {
+    throw describeError(error as Error, workspaceId, region);
+  }
+
+  const ws = output.workspace;
+  const status = ws?.status?.statusCode ?? 'UNKNOWN';
+  if (ws?.prometheusEndpoint === undefined || ws.arn === undefined) {
+    throw new UpstreamError(`DescribeWorkspace returned no endpoint for workspace ${workspaceId}`);
+  }
+  const value: WorkspaceDescription = {
+    workspace_id: ws.workspaceId ?? workspaceId,
+    alias: ws.alias ?? null,
+    status,
+    arn: ws.arn,
+    prometheus_endpoint: ws.prometheusEndpoint,
+  };
+  if (!QUERYABLE_STATUSES.has(status)) {
+    throw new WorkspaceNotActiveError(`workspace ${workspaceId} in ${region} is ${status}, not ACTIVE`);
+  }
+  cache.set(key, { value, expires: Date.now() + ttlMs });
+  return value;
+}
+
+function describeError(error: Error, workspaceId: string, region: string): Error {
+  switch (error.name) {
+    case 'ResourceNotFoundException':
+      return new WorkspaceNotFoundError(`workspace ${workspaceId} not found in ${region}`);
+    case 'AccessDeniedException':
+      return new AccessDeniedError(
+        `the function's role may not describe workspace ${workspaceId} in ${region} (aps:DescribeWorkspace)`,
+      );
+    case 'ThrottlingException':
+      return new ThrottledError(`DescribeWorkspace was throttled for workspace ${workspaceId}; try again shortly`);
+    case 'ValidationException':
+      return new ValidationError(`AMP rejected workspace ${workspaceId} in ${region}: ${error.message}`);
+    case 'AbortError':
+    case 'TimeoutError':
+      return new UpstreamTimeoutError(`DescribeWorkspace did not answer before the function's deadline`);
+    default:
+      return new UpstreamError(`DescribeWorkspace failed for workspace ${workspaceId} in ${region}: ${error.name}`);
+  }
+}
+
+/** For tests: forget cached workspaces and clients. */
+export function clearWorkspaceCache(): void {
+  cache.clear();
+  clients.clear();
+}

@@ -1,0 +1,235 @@
+import { FIXTURE, valueAt } from '../fixtures/dataset';
+import { TEST_WORKSPACE_ID } from '../support/credentials';
+import { loadEvent } from '../support/events';
+import { envelopeOf, startHarness, type Harness } from '../support/harness';
+import { lambdaContext } from '../support/lambda-context';
+
+/**
+ * Every handler against the real Prometheus, through the AMP-like front that checks
+ * each request's SigV4 signature. Expected values follow from tests/fixtures/dataset.ts.
+ */
+
+const T0 = Date.parse('2023-04-01T00:00:00Z') / 1000;
+const family = (name: string) => FIXTURE.find((f) => f.name === name)!;
+const SCRAPE_METRICS = ['scrape_duration_seconds', 'scrape_samples_post_metric_relabeling', 'scrape_samples_scraped', 'scrape_series_added'];
+const ALL_METRICS = [...new Set([...FIXTURE.map((f) => f.name), ...SCRAPE_METRICS])].sort();
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => harness.stop());
+beforeEach(() => {
+  harness.front.requests.length = 0;
+});
+afterEach(() => {
+  // Every request the functions made reached the front with a valid signature.
+  for (const request of harness.front.requests) expect(request.signatureError).toBeUndefined();
+});
+
+const expectedUp = family('up').series.map((s) => ({
+  metric: { __name__: 'up', ...s.labels },
+  value: [T0, String(valueAt(s, T0))],
+}));
+
+describe('query', () => {
+  it('answers events/query.json with the fixture values, as an API Gateway-style result', async () => {
+    const handler = await harness.handler('query');
+    const result = (await handler(loadEvent('query'), lambdaContext())) as { statusCode: number; headers: object; body: string };
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({
+      method: 'GET',
+      workspaceId: TEST_WORKSPACE_ID,
+      endpoint: 'query',
+      params: { query: ['up'], time: [String(T0)] },
+      status: 200,
+    });
+  });
+
+  it('answers the same arguments given flat with the envelope itself', async () => {
+    const handler = await harness.handler('query');
+    const result = await handler({ ...loadEvent('query').body }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+  });
+
+  it('accepts the body as a JSON string, as API Gateway sends it', async () => {
+    const handler = await harness.handler('query');
+    const result = (await handler({ body: JSON.stringify(loadEvent('query').body) }, lambdaContext())) as { statusCode: number };
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('takes Unix seconds and relative times', async () => {
+    const handler = await harness.handler('query');
+    const unix = envelopeOf(await handler({ query: 'sum(up)', time: T0 }, lambdaContext()));
+    expect(unix.data.result).toEqual([{ metric: {}, value: [T0, '2'] }]);
+    // `now-1h` is after the fixture's end: only the live scrape target answers.
+    const relative = envelopeOf(await handler({ query: 'up{job="node"}', time: 'now-1h' }, lambdaContext()));
+    expect(relative).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
+  });
+
+  it('sends a long query as a POST form', async () => {
+    const handler = await harness.handler('query');
+    const hosts = Array.from({ length: 300 }, (_, i) => `host-${i}:9100`).join('|');
+    const query = `sum(up{instance=~"localhost:9090|node-1:9100|${hosts}"})`;
+    expect(query.length).toBeGreaterThan(2048);
+    const result = envelopeOf(await handler({ query, time: T0 }, lambdaContext()));
+    expect(result.data.result).toEqual([{ metric: {}, value: [T0, '2'] }]);
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method: 'POST', endpoint: 'query', status: 200 });
+    expect(harness.front.requests[0]!.params.query).toEqual([query]);
+  });
+
+  it("passes Prometheus' own error through with its type and message", async () => {
+    const handler = await harness.handler('query');
+    const result = envelopeOf(await handler({ query: 'rate(up)', time: T0 }, lambdaContext()));
+    expect(result.status).toBe('error');
+    expect(result.error!.type).toBe('bad_data');
+    expect(result.error!.message).toMatch(/expected type range vector in call to function "rate", got instant vector/);
+  });
+});
+
+describe('range-query', () => {
+  it('answers events/range-query.json with 13 points per series at the fixture rates', async () => {
+    const handler = await harness.handler('range-query');
+    const result = (await handler(loadEvent('range-query'), lambdaContext())) as { statusCode: number; body: string };
+    const body = JSON.parse(result.body);
+
+    const expected = family('node_cpu_seconds_total')
+      .series.filter((s) => s.labels.mode === 'system')
+      .map((s) => ({
+        metric: s.labels,
+        values: Array.from({ length: 13 }, (_, i) => [T0 + i * 300, String(s.perInterval / 60)]),
+      }));
+    expect(result.statusCode).toBe(200);
+    expect(body).toEqual({ status: 'success', data: { resultType: 'matrix', result: expected } });
+    expect(harness.front.requests[0]).toMatchObject({
+      endpoint: 'query_range',
+      params: { start: [String(T0)], end: [String(T0 + 3600)], step: ['300'] },
+    });
+  });
+
+  it('accepts a step in seconds and flat arguments', async () => {
+    const handler = await harness.handler('range-query');
+    const result = envelopeOf(
+      await handler({ query: 'sum(up)', start: T0, end: T0 + 120, step: 60 }, lambdaContext()),
+    );
+    expect(result).toEqual({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2'], [T0 + 120, '2']] }] },
+    });
+  });
+});
+
+describe('list-metrics', () => {
+  it('answers events/list-metrics.json with every metric name, sorted', async () => {
+    const handler = await harness.handler('list-metrics');
+    const result = (await handler(loadEvent('list-metrics'), lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({
+      status: 'success',
+      data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false },
+    });
+  });
+
+  it('filters by a series selector and says when a limit cuts the list', async () => {
+    const handler = await harness.handler('list-metrics');
+    const matched = envelopeOf(await handler({ match: '{job="node"}' }, lambdaContext()));
+    expect(matched.data).toEqual({
+      metrics: ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'up'],
+      total: 3,
+      truncated: false,
+    });
+    expect(harness.front.requests[0]!.params['match[]']).toEqual(['{job="node"}']);
+
+    const limited = envelopeOf(await handler({ limit: 2 }, lambdaContext()));
+    expect(limited.data).toEqual({ metrics: ALL_METRICS.slice(0, 2), total: ALL_METRICS.length, truncated: true });
+  });
+
+  it("adds each metric's type and help from the metadata API", async () => {
+    const handler = await harness.handler('list-metrics');
+    const result = envelopeOf(await handler({ match: '{job="node"}', include_metadata: true }, lambdaContext()));
+    // The Prometheus text format the live target serves has no units: Prometheus reports "".
+    const meta = (name: string) => ({ type: family(name).type, help: family(name).help, unit: '' });
+    expect(result.data.metadata).toEqual({
+      node_cpu_seconds_total: meta('node_cpu_seconds_total'),
+      node_memory_MemAvailable_bytes: meta('node_memory_MemAvailable_bytes'),
+      up: meta('up'),
+    });
+    expect(harness.front.requests.map((r) => r.endpoint)).toEqual(['label/__name__/values', 'metadata']);
+  });
+});
+
+describe('server-info', () => {
+  it('answers events/server-info.json with the endpoint used, reachability and build info', async () => {
+    const handler = await harness.handler('server-info');
+    const result = (await handler(loadEvent('server-info'), lambdaContext())) as { statusCode: number; body: string };
+    const body = JSON.parse(result.body);
+    expect(result.statusCode).toBe(200);
+    expect(body.data).toMatchObject({
+      workspace: null,
+      region: 'us-east-1',
+      query_endpoint: `${harness.front.workspaceUrl}/api/v1`,
+      source: 'PROMETHEUS_URL',
+      reachability: { reachable: true },
+      build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION },
+    });
+    expect(body.data.reachability.latency_ms).toBeGreaterThan(0);
+    expect(harness.front.requests.map((r) => r.endpoint)).toEqual(['query', 'status/buildinfo']);
+  });
+
+  it('reports an unreachable server as data, not as a failure of the call', async () => {
+    const handler = await harness.handler('server-info');
+    harness.front.fault = (_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'User is not authorized to perform: aps:QueryMetrics' }));
+      return true;
+    };
+    try {
+      const result = envelopeOf(await handler({}, lambdaContext()));
+      expect(result.status).toBe('success');
+      expect(result.data.reachability).toMatchObject({
+        reachable: false,
+        error: { type: 'access_denied', message: 'Prometheus refused the request (HTTP 403): User is not authorized to perform: aps:QueryMetrics' },
+      });
+      expect(result.data.build_info).toBeUndefined();
+    } finally {
+      harness.front.fault = undefined;
+    }
+  });
+});
+
+describe('integration (the router)', () => {
+  it('answers events/integration.json exactly as the query function does', async () => {
+    const router = await harness.handler('integration');
+    const query = await harness.handler('query');
+    const routed = (await router(loadEvent('integration'), lambdaContext())) as { body: string };
+    const direct = (await query(loadEvent('query'), lambdaContext())) as { body: string };
+    expect(JSON.parse(routed.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+    expect(routed.body).toBe(direct.body);
+  });
+
+  it.each([
+    ['range_query', { query: 'sum(up)', start: T0, end: T0 + 60, step: '1m' }, { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2']] }] }],
+    ['list_metrics', { limit: 1 }, { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true }],
+  ])('routes operation %s', async (operation, args, data) => {
+    const router = await harness.handler('integration');
+    expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data });
+  });
+
+  it('routes server_info', async () => {
+    const router = await harness.handler('integration');
+    const result = envelopeOf(await router({ operation: 'server_info' }, lambdaContext()));
+    expect(result.data.reachability.reachable).toBe(true);
+  });
+
+  it('routes by the AgentCore Gateway tool name when called with flat tool arguments', async () => {
+    const router = await harness.handler('integration');
+    const result = await router({ query: 'sum(up)', time: T0 }, lambdaContext({ toolName: 'query' }));
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
+  });
+});

@@ -1,0 +1,143 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySigV4, type VerifierCredentials } from './sigv4-verify';
+
+/**
+ * A small AMP-like front for the tests: serves `/workspaces/<id>/api/v1/...`, checks
+ * every request's SigV4 signature with the independent verifier (403 on a bad one,
+ * as AMP does), and forwards the rest to the real Prometheus behind it. It records
+ * every request, and a test may inject a fault for the requests it matches.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  workspaceId?: string;
+  /** The Prometheus API path after `/api/v1/`. */
+  endpoint?: string;
+  /** Decoded query-string and form parameters. */
+  params: Record<string, string[]>;
+  signatureError?: string;
+  status: number;
+}
+
+/** Writes its own answer instead of forwarding, or returns false to forward. */
+export type Fault = (req: RecordedRequest, res: http.ServerResponse) => boolean | Promise<boolean>;
+
+export interface AmpFront {
+  url: string;
+  /** `${url}/workspaces/<the first workspace>`: what PROMETHEUS_URL points at. */
+  workspaceUrl: string;
+  requests: RecordedRequest[];
+  fault?: Fault;
+  stop(): Promise<void>;
+}
+
+export interface AmpFrontOptions {
+  upstream: string;
+  workspaces: string[];
+  region: string;
+  credentials: VerifierCredentials;
+}
+
+const WORKSPACE_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/(.+)$/;
+
+export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront> {
+  const front: Partial<AmpFront> & { requests: RecordedRequest[] } = { requests: [] };
+  const agent = new http.Agent({ keepAlive: true });
+
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    const rawUrl = req.url ?? '/';
+    const [pathname, search = ''] = rawUrl.split('?', 2) as [string, string?];
+    const match = WORKSPACE_PATH.exec(pathname);
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url: rawUrl,
+      workspaceId: match?.[1],
+      endpoint: match?.[2],
+      params: parseParams(search, req.headers['content-type'] === 'application/x-www-form-urlencoded' ? body : undefined),
+      status: 0,
+    };
+    front.requests.push(record);
+    const reply = (status: number, payload: unknown) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+
+    record.signatureError = verifySigV4(
+      { method: record.method, rawUrl, headers: req.headers, body },
+      options.credentials,
+      { region: options.region, service: 'aps' },
+    );
+    if (record.signatureError !== undefined) {
+      reply(403, { message: `The request signature we calculated does not match: ${record.signatureError}` });
+      return;
+    }
+    if (match === null) {
+      reply(404, { message: 'Not Found' });
+      return;
+    }
+    if (!options.workspaces.includes(match[1]!)) {
+      reply(404, { message: `Workspace not found: ${match[1]}` });
+      return;
+    }
+    if (front.fault !== undefined && (await front.fault(record, res))) {
+      record.status = res.statusCode;
+      return;
+    }
+
+    const upstream = http.request(
+      `${options.upstream}/api/v1/${match[2]}${search === '' ? '' : `?${search}`}`,
+      {
+        method: record.method,
+        agent,
+        headers: {
+          ...(req.headers['content-type'] === undefined ? {} : { 'content-type': req.headers['content-type'] }),
+          ...(req.headers['accept-encoding'] === undefined ? {} : { 'accept-encoding': req.headers['accept-encoding'] }),
+        },
+      },
+      (upstreamRes) => {
+        record.status = upstreamRes.statusCode ?? 0;
+        const headers: http.OutgoingHttpHeaders = { 'content-type': upstreamRes.headers['content-type'] };
+        if (upstreamRes.headers['content-encoding'] !== undefined) {
+          headers['content-encoding'] = upstreamRes.headers['content-encoding'];
+        }
+        res.writeHead(record.status, headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
+    upstream.end(body);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(front, {
+    url,
+    workspaceUrl: `${url}/workspaces/${options.workspaces[0]}`,
+    stop: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  }) as AmpFront;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseParams(search: string, form: Buffer | undefined): Record<string, string[]> {
+  const params: Record<string, string[]> = {};
+  for (const source of [search, form?.toString('utf8') ?? '']) {
+    for (const [key, value] of new URLSearchParams(source)) (params[key] ??= []).push(value);
+  }
+  return params;
+}

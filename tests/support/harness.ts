@@ -1,0 +1,56 @@
+import type { Context } from 'aws-lambda';
+import { startAmpFront, type AmpFront } from './amp-front';
+import { TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID } from './credentials';
+import type { FunctionName } from './events';
+
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * The integration harness: an AMP-like front before the real Prometheus started by
+ * the global setup, and the handlers loaded fresh with PROMETHEUS_URL pointing at it.
+ */
+export interface Harness {
+  front: AmpFront;
+  handler(name: FunctionName): Promise<Handler>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+  const upstream = process.env.LOCAL_PROMETHEUS_URL;
+  if (upstream === undefined) throw new Error('LOCAL_PROMETHEUS_URL is not set: run through the integration project');
+  const front = await startAmpFront({
+    upstream,
+    workspaces: [TEST_WORKSPACE_ID],
+    region: TEST_REGION,
+    credentials: TEST_CREDENTIALS,
+  });
+  return {
+    front,
+    handler: (name) => loadHandler(name, { PROMETHEUS_URL: front.workspaceUrl, ...env }),
+    stop: () => front.stop(),
+  };
+}
+
+/** Imports a handler in a fresh module registry, so its configuration is read from `env`. */
+export async function loadHandler(name: FunctionName, env: Record<string, string | undefined>): Promise<Handler> {
+  const saved = { ...process.env };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    let handler: Handler | undefined;
+    await jest.isolateModulesAsync(async () => {
+      handler = (await import(`../../src/handlers/${name}`)).handler as Handler;
+    });
+    return handler!;
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** The envelope of a result, whichever shape it came in. */
+export function envelopeOf(result: unknown): { status: string; data?: any; error?: { type: string; message: string }; warnings?: string[] } {
+  const r = result as { body?: string };
+  return typeof r.body === 'string' ? JSON.parse(r.body) : (result as never);
+}

@@ -1,0 +1,149 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { FIXTURE, toExposition, toOpenMetrics, type FixtureFamily } from '../fixtures/dataset';
+
+/**
+ * A real Prometheus (Debian's `prometheus` package) on 127.0.0.1, loaded with the
+ * fixture: backfilled with promtool for the exact values, and scraping a small live
+ * target so that the metadata API has the fixture's types and help texts.
+ */
+
+const run = promisify(execFile);
+
+export interface LocalPrometheus {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** The version Prometheus reports, e.g. 2.42.0+ds */
+  version: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalPrometheusOptions {
+  families?: FixtureFamily[];
+  prometheusBin?: string;
+  promtoolBin?: string;
+}
+
+export async function startLocalPrometheus(options: LocalPrometheusOptions = {}): Promise<LocalPrometheus> {
+  const families = options.families ?? FIXTURE;
+  const prometheusBin = options.prometheusBin ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
+  const promtoolBin = options.promtoolBin ?? process.env.PROMTOOL_BIN ?? 'promtool';
+  const dir = await mkdtemp(path.join(tmpdir(), 'local-prometheus-'));
+  const dataDir = path.join(dir, 'data');
+
+  await writeFile(path.join(dir, 'fixture.om'), toOpenMetrics(families));
+  await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', path.join(dir, 'fixture.om'), dataDir], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+  const exposition = toExposition(families.filter((f) => f.series.length <= 100));
+  const target = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(exposition);
+  });
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  const targetPort = (target.address() as AddressInfo).port;
+
+  await writeFile(
+    path.join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: fixture',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${targetPort}']`,
+      '',
+    ].join('\n'),
+  );
+
+  const port = await freePort();
+  const child = spawn(
+    prometheusBin,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${dataDir}`,
+      // The fixture lies in 2023: keep it, whatever today's date.
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopProcess(child);
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
+    // The first scrape brings the metadata in.
+    await waitFor(
+      child,
+      async () => {
+        const res = await get(`${url}/api/v1/metadata?metric=up`);
+        return res.status === 200 && JSON.parse(res.body).data.up !== undefined;
+      },
+      () => stderr,
+    );
+    const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
+    return { url, version: info.data.version, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log()}`);
+    try {
+      if (await ready()) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`prometheus was not ready within 30 s:\n${log()}`);
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
