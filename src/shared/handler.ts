@@ -106,7 +106,8 @@ function asAppError(error: unknown, context: Context | undefined): AppError {
     else logger.info('request refused', { type: error.type, message: error.message });
     return error;
   }
-  logger.error('unexpected error', error as Error);
+  const { name, message, stack } = (error ?? {}) as Partial<Error>;
+  logger.error('unexpected error', { error: { name, message, stack } });
   return new InternalError(`internal error; the function's logs have the details (request ${context?.awsRequestId ?? 'unknown'})`);
 }
 

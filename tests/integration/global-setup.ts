@@ -1,4 +1,4 @@
-import { startLocalPrometheus, type LocalPrometheus } from '../support/local-prometheus';
+import { startLocalPrometheus, type LocalPrometheus } from '../../scripts/lib/local-prometheus';
 
 declare global {
   var localPrometheus: LocalPrometheus | undefined;

@@ -2,7 +2,7 @@ import { FIXTURE, valueAt } from '../fixtures/dataset';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
 import { envelopeOf, startHarness, type Harness } from '../support/harness';
-import { lambdaContext } from '../support/lambda-context';
+import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
  * Every handler against the real Prometheus, through the AMP-like front that checks

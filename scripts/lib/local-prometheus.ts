@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FIXTURE, toExposition, toOpenMetrics, type FixtureFamily } from '../fixtures/dataset';
+import { FIXTURE, toExposition, toOpenMetrics, type FixtureFamily } from '../../tests/fixtures/dataset';
 
 /**
  * A real Prometheus (Debian's `prometheus` package) on 127.0.0.1, loaded with the

@@ -1,0 +1,92 @@
+import { DANGEROUS_PATTERNS } from '../../src/shared/security';
+import { envelopeOf, startHarness, type Harness } from '../support/harness';
+import { lambdaContext } from '../../scripts/lib/lambda-context';
+
+/**
+ * Bad input gets a 400 with a message naming the field or pattern, and nothing
+ * reaches the front (so nothing reaches Prometheus).
+ */
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => harness.stop());
+beforeEach(() => {
+  harness.front.requests.length = 0;
+});
+afterEach(() => {
+  expect(harness.front.requests).toHaveLength(0);
+});
+
+async function refused(name: Parameters<Harness['handler']>[0], body: unknown): Promise<{ type: string; message: string }> {
+  const handler = await harness.handler(name);
+  const result = (await handler({ body }, lambdaContext())) as { statusCode: number; body: string };
+  expect(result.statusCode).toBe(400);
+  const envelope = envelopeOf(result);
+  expect(envelope.status).toBe('error');
+  expect(envelope.error!.message).not.toMatch(/\n\s+at /); // no stack trace
+  return envelope.error!;
+}
+
+it.each([
+  ['query', {}, "missing required field 'query'"],
+  ['query', { query: ['up'] }, "field 'query' must be string"],
+  ['query', { query: 'up', time: {} }, "field 'time' must be a string or a number"],
+  ['query', { query: 'up', time: 'yesterday' }, "field 'time' is not a valid time (\"yesterday\")"],
+  ['range-query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, "field 'end' ("],
+  ['range-query', { query: 'up', start: 'now-1h', end: 'now', step: '0s' }, "field 'step' must be greater than zero"],
+  ['range-query', { query: 'up', start: 'now-1h', end: 'now', step: -60 }, "field 'step' must be greater than zero"],
+  ['range-query', { query: 'up', start: 0, end: 86400 * 7, step: 1 }, 'the range would return 604801 points per series, more than the limit of 11000: use a step of at least 55s'],
+  ['list-metrics', { limit: '10' }, "field 'limit' must be integer"],
+  ['list-metrics', { match: 'up{' }, "field 'match' is not valid PromQL"],
+  ['server-info', { workspace_id: 42 }, "field 'workspace_id' must be string"],
+  ['integration', { operation: 'delete_series' }, "unknown operation 'delete_series'"],
+] as const)('%s refuses %j', async (name, body, message) => {
+  expect((await refused(name, body)).message).toContain(message);
+});
+
+it('refuses a body that is not JSON', async () => {
+  expect(await refused('query', '{"query": up}')).toEqual({ type: 'validation_error', message: "field 'body' is not valid JSON" });
+});
+
+it.each(DANGEROUS_PATTERNS.map((p) => [p]))('refuses the pattern %s, naming it', async (pattern) => {
+  expect(await refused('query', { query: `up{job="a${pattern}b"}` })).toEqual({
+    type: 'blocked_pattern',
+    message: `field 'query' contains the blocked pattern '${pattern}'`,
+  });
+});
+
+it('checks the patterns in every string parameter', async () => {
+  expect(await refused('range-query', { query: 'up', start: 'now-1h', end: 'now', step: '1m`id`' })).toEqual({
+    type: 'blocked_pattern',
+    message: "field 'step' contains the blocked pattern '`'",
+  });
+});
+
+it('refuses broken PromQL with the position', async () => {
+  expect(await refused('query', { query: 'sum(rate(http_requests_total[5m])' })).toEqual({
+    type: 'invalid_promql',
+    message: "field 'query' is not valid PromQL: unexpected end of input at line 1, column 34 (offset 33)",
+  });
+});
+
+it.each([
+  'ws-12345678-abcd-1234-efgh-123456789012/../../admin',
+  'ws-12345678-abcd-1234-efgh-123456789012%2f..',
+  'ws-12345678-abcd-1234-efgh-123456789012?x=1',
+  'ws-12345678-abcd-1234-efgh-123456789012#',
+  'evil.com@ws-12345678-abcd-1234-efgh-12345678',
+  'ws-12345678-abcd-1234-efgh-123456789012\r\nHost: evil.com',
+  'ws-１２３４５６７８-abcd-1234-efgh-123456789012',
+  `ws-${'a'.repeat(500)}`,
+])('refuses the hostile workspace ID %j', async (workspaceId) => {
+  expect((await refused('server-info', { workspace_id: workspaceId })).message).toMatch(/^field 'workspace_id' must match/);
+});
+
+it.each(['us-east-1.evil.com', 'us-east-1/..', 'us-east-1#', 'evil.com?', 'us-east-1\n', 'ｕs-east-1', '@us-east-1'])(
+  'refuses the hostile region %j',
+  async (region) => {
+    expect((await refused('server-info', { region })).message).toMatch(/^field 'region' must match/);
+  },
+);

@@ -1,0 +1,48 @@
+import { loadConfig } from '../../src/shared/config';
+
+describe('loadConfig', () => {
+  it('has safe defaults', () => {
+    expect(loadConfig({})).toEqual({
+      defaultWorkspaceId: undefined,
+      defaultRegion: undefined,
+      prometheusUrl: undefined,
+      sigv4: true,
+      maxAttempts: 3,
+      maxResponseBytes: 64 * 1024 * 1024,
+      workspaceCacheTtlMs: 300_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      WORKSPACE_ID: 'ws-12345678-abcd-1234-efgh-123456789012',
+      AWS_REGION: 'eu-west-1',
+      PROMETHEUS_URL: 'http://127.0.0.1:9090/workspaces/ws-x/',
+      PROMETHEUS_SIGV4: 'false',
+      PROMETHEUS_MAX_ATTEMPTS: '5',
+      PROMETHEUS_MAX_RESPONSE_BYTES: '2048',
+      WORKSPACE_CACHE_TTL_SECONDS: '0',
+    });
+    expect(config).toEqual({
+      defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
+      defaultRegion: 'eu-west-1',
+      prometheusUrl: new URL('http://127.0.0.1:9090/workspaces/ws-x/'),
+      sigv4: false,
+      maxAttempts: 5,
+      maxResponseBytes: 2048,
+      workspaceCacheTtlMs: 0,
+    });
+  });
+
+  it.each([
+    [{ WORKSPACE_ID: 'ws-../x' }, 'environment variable WORKSPACE_ID must match'],
+    [{ AWS_REGION: 'mars-1' }, 'environment variable AWS_REGION must match'],
+    [{ PROMETHEUS_URL: 'not a url' }, 'environment variable PROMETHEUS_URL is not a URL'],
+    [{ PROMETHEUS_URL: 'file:///etc/passwd' }, 'environment variable PROMETHEUS_URL must be an http:// or https:// URL'],
+    [{ PROMETHEUS_URL: 'https://user:secret@example.com' }, 'must not carry credentials, a query or a fragment'],
+    [{ PROMETHEUS_SIGV4: 'maybe' }, 'environment variable PROMETHEUS_SIGV4 must be true or false'],
+    [{ PROMETHEUS_MAX_ATTEMPTS: '0' }, 'environment variable PROMETHEUS_MAX_ATTEMPTS must be an integer from 1 to 10'],
+  ])('fails fast on %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

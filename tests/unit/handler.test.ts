@@ -1,0 +1,140 @@
+import { AmpClient, DescribeWorkspaceCommand } from '@aws-sdk/client-amp';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as integration } from '../../src/handlers/integration';
+import { handler as query } from '../../src/handlers/query';
+import { logger } from '../../src/shared/observability';
+import { clearWorkspaceCache } from '../../src/shared/workspace';
+import { TEST_CREDENTIALS, TEST_WORKSPACE_ID } from '../support/credentials';
+import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { ok, startScriptedServer } from '../support/scripted-server';
+
+/**
+ * The handler's edge without a Prometheus: routing, the response contract, errors,
+ * logs. AWS is mocked (aws-sdk-client-mock); Prometheus is a scripted local server.
+ */
+
+const amp = mockClient(AmpClient);
+const vector = { resultType: 'vector', result: [{ metric: { __name__: 'up' }, value: [1680307200, '1'] }] };
+let server: Awaited<ReturnType<typeof startScriptedServer>>;
+let logs: string[];
+
+beforeAll(async () => {
+  server = await startScriptedServer([ok(vector)]);
+});
+afterAll(async () => server.stop());
+beforeEach(() => {
+  amp.reset();
+  clearWorkspaceCache();
+  amp.on(DescribeWorkspaceCommand).resolves({
+    workspace: {
+      workspaceId: TEST_WORKSPACE_ID,
+      arn: `arn:aws:aps:us-east-1:123456789012:workspace/${TEST_WORKSPACE_ID}`,
+      status: { statusCode: 'ACTIVE' },
+      prometheusEndpoint: `${server.url}/workspaces/${TEST_WORKSPACE_ID}/`,
+    },
+  } as never);
+  server.received.length = 0;
+  logs = [];
+  logger.setLogLevel('DEBUG');
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => {
+      logs.push(parts.map(String).join(' '));
+    });
+  }
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  logger.setLogLevel('SILENT');
+});
+
+describe('the edge of every handler', () => {
+  it('resolves the workspace, queries it and answers the envelope', async () => {
+    const result = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'up' }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: vector });
+    expect(server.received.map((r) => r.url)).toEqual([`/workspaces/${TEST_WORKSPACE_ID}/api/v1/query?query=up`]);
+  });
+
+  it('logs one JSON line per request with the correlation ids, and no credential', async () => {
+    await query({ body: { workspace_id: TEST_WORKSPACE_ID, query: 'up' } }, lambdaContext());
+    const completed = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'request completed');
+    expect(completed).toMatchObject({
+      level: 'INFO',
+      function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+      operation: 'query',
+      workspace_id: TEST_WORKSPACE_ID,
+      status_code: 200,
+      series: 1,
+      retries: 0,
+    });
+    const all = logs.join('\n');
+    for (const secret of Object.values(TEST_CREDENTIALS)) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/authorization|x-amz-security-token|Signature=/i);
+  });
+
+  it('clears the per-request keys after each invocation', async () => {
+    await query({ workspace_id: TEST_WORKSPACE_ID, query: 'up' }, lambdaContext());
+    logger.info('between invocations');
+    const between = JSON.parse(logs[logs.length - 1]!);
+    expect(between.workspace_id).toBeUndefined();
+    expect(between.operation).toBeUndefined();
+  });
+
+  it.each([
+    [{ query: 'up; rm -rf /' }, 400, 'blocked_pattern', "field 'query' contains the blocked pattern ';'"],
+    [{ query: 'sum(up' }, 400, 'invalid_promql', "field 'query' is not valid PromQL: unexpected end of input at line 1, column 7 (offset 6)"],
+    [{ query: 'up', region: 'us-east-1.evil.com' }, 400, 'validation_error', "field 'region' must match"],
+    [{ body: '{not json' }, 400, 'validation_error', "field 'body' is not valid JSON"],
+  ])('refuses %j before any network call', async (event, statusCode, type, message) => {
+    const result = (await query(event, lambdaContext())) as unknown as Record<string, unknown>;
+    const envelope = 'statusCode' in result ? (expect(result.statusCode).toBe(statusCode), JSON.parse(result.body as string)) : result;
+    expect(envelope.status).toBe('error');
+    expect(envelope.error.type).toBe(type);
+    expect(envelope.error.message).toContain(message);
+    expect(server.received).toHaveLength(0);
+    expect(amp.commandCalls(DescribeWorkspaceCommand)).toHaveLength(0);
+  });
+
+  it('refuses a gateway call for another tool', async () => {
+    const result = await query({ query: 'up' }, lambdaContext({ toolName: 'list_metrics' }));
+    expect(result).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "this function serves the tool 'query', not 'list_metrics'" },
+    });
+  });
+
+  it('hides an unexpected failure behind a 500 that names the request, and logs it', async () => {
+    // An endpoint that is not a URL makes `new URL` throw a TypeError the core does not expect.
+    amp.on(DescribeWorkspaceCommand).resolves({
+      workspace: { workspaceId: TEST_WORKSPACE_ID, arn: 'arn:x', status: { statusCode: 'ACTIVE' }, prometheusEndpoint: 'not a url' },
+    } as never);
+    const result = (await query({ body: { workspace_id: TEST_WORKSPACE_ID, query: 'up' } }, lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({
+      status: 'error',
+      error: {
+        type: 'internal_error',
+        message: "internal error; the function's logs have the details (request c6af9ac6-7b61-11e6-9a41-93e812345678)",
+      },
+    });
+    const logged = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'unexpected error');
+    expect(logged.error).toMatchObject({ name: 'TypeError', message: 'Invalid URL' });
+  });
+});
+
+describe('the router', () => {
+  it.each([
+    [{}, "missing required field 'operation' (one of query, range_query, list_metrics, server_info)"],
+    [{ operation: 'drop_tables' }, "unknown operation 'drop_tables': use one of query, range_query, list_metrics, server_info"],
+    [{ operation: 7 }, "field 'operation' must be a string, one of query, range_query, list_metrics, server_info"],
+    [{ operation: 'query' }, "missing required field 'query'"],
+  ])('refuses %j', async (event, message) => {
+    expect(await integration(event, lambdaContext())).toEqual({ status: 'error', error: { type: 'validation_error', message } });
+  });
+
+  it('refuses an operation that contradicts the tool name', async () => {
+    expect(await integration({ operation: 'query', query: 'up' }, lambdaContext({ toolName: 'server_info' }))).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "field 'operation' ('query') does not match the tool called ('server_info')" },
+    });
+  });
+});

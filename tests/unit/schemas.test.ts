@@ -1,0 +1,38 @@
+import { ValidationError } from '../../src/shared/errors';
+import { validateArgs } from '../../src/shared/schemas';
+
+const WS = 'ws-12345678-abcd-1234-efgh-123456789012';
+
+describe('validateArgs', () => {
+  it('returns valid arguments as they are', () => {
+    const args = { workspace_id: WS, region: 'us-east-1', query: 'up', time: 1680307200 };
+    expect(validateArgs('query', args)).toBe(args);
+  });
+
+  it.each([
+    ['query', {}, "missing required field 'query'"],
+    ['range_query', { query: 'up' }, "missing required field 'start'; missing required field 'end'; missing required field 'step'"],
+    ['query', { query: 5 }, "field 'query' must be string"],
+    ['query', { query: '' }, "field 'query' must not have fewer than 1 characters"],
+    ['query', { query: 'up', time: true }, "field 'time' must be a string or a number"],
+    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time)"],
+    ['list_metrics', { limit: 0 }, "field 'limit' must be >= 1"],
+    ['list_metrics', { limit: 2.5 }, "field 'limit' must be integer"],
+    ['list_metrics', { include_metadata: 'yes' }, "field 'include_metadata' must be boolean"],
+    ['server_info', { workspace_id: 'ws-1/../../x' }, `field 'workspace_id' must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$ such as ${WS}`],
+    ['server_info', { region: 'evil.com#' }, "field 'region' must match"],
+    ['server_info', 'up', 'the arguments must be a JSON object'],
+    ['server_info', { ['__proto__']: { polluted: true } }, "unknown field '__proto__'"],
+  ] as const)('%s %j: %s', (operation, args, message) => {
+    const value = typeof args === 'object' ? JSON.parse(JSON.stringify(args)) : args;
+    const call = () => validateArgs(operation, value);
+    expect(call).toThrow(ValidationError);
+    expect(call).toThrow(message);
+  });
+
+  it('refuses a query longer than the limit', () => {
+    expect(() => validateArgs('query', { query: 'u'.repeat(32_769) })).toThrow(
+      "field 'query' must not have more than 32768 characters",
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import { ValidationError } from '../../src/shared/errors';
+import { formatSeconds, parseDuration, parseStep, parseTime } from '../../src/shared/time';
+
+const NOW = 1680310800; // 2023-04-01T01:00:00Z
+
+describe('parseTime', () => {
+  it.each([
+    ['2023-04-01T00:00:00Z', 1680307200],
+    ['2023-04-01T00:00:00.5Z', 1680307200.5],
+    ['2023-04-01T02:00:00+02:00', 1680307200],
+    ['1680307200', 1680307200],
+    ['1680307200.25', 1680307200.25],
+    [1680307200, 1680307200],
+    ['now', NOW],
+    ['now-1h', NOW - 3600],
+    ['now-1h30m', NOW - 5400],
+    ['now+5m', NOW + 300],
+  ])('parses %j', (input, expected) => {
+    expect(parseTime('time', input, NOW)).toBe(expected);
+  });
+
+  it.each(['yesterday', '2023-04-01', 'now-1x', 'now-', '2023-13-45T00:00:00Z', '-5', '', 'now - 1h'])('rejects %j naming the field and the forms', (input) => {
+    const call = () => parseTime('start', input, NOW);
+    expect(call).toThrow(ValidationError);
+    expect(call).toThrow(/^field 'start' is not a valid time \(.*\): use RFC3339/);
+  });
+
+  it('rejects a negative or non-finite number', () => {
+    expect(() => parseTime('time', -1, NOW)).toThrow(ValidationError);
+    expect(() => parseTime('time', Number.POSITIVE_INFINITY, NOW)).toThrow(ValidationError);
+  });
+});
+
+describe('parseDuration and parseStep', () => {
+  it.each([
+    ['5m', 300],
+    ['1h30m', 5400],
+    ['1d', 86400],
+    ['1w', 604800],
+    ['1y', 31536000],
+    ['500ms', 0.5],
+    ['15s', 15],
+  ])('%s is %d seconds', (text, seconds) => expect(parseDuration(text)).toBe(seconds));
+
+  it.each(['', '5', 'm5', '5m1h', '1.5m', '5 m'])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+
+  it('takes a step as a duration or as seconds', () => {
+    expect(parseStep('step', '5m')).toBe(300);
+    expect(parseStep('step', '30')).toBe(30);
+    expect(parseStep('step', 0.5)).toBe(0.5);
+  });
+
+  it('refuses a step of zero or less, and one that is not a step', () => {
+    expect(() => parseStep('step', 0)).toThrow("field 'step' must be greater than zero (got 0)");
+    expect(() => parseStep('step', '0s')).toThrow("field 'step' must be greater than zero");
+    expect(() => parseStep('step', -5)).toThrow("field 'step' must be greater than zero");
+    expect(() => parseStep('step', 'often')).toThrow(/^field 'step' is not a valid step \("often"\)/);
+  });
+
+  it('formats seconds to the millisecond', () => {
+    expect(formatSeconds(1680307200)).toBe('1680307200');
+    expect(formatSeconds(1680307200.12345)).toBe('1680307200.123');
+  });
+});
