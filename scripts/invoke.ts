@@ -18,12 +18,14 @@ const TIMEOUTS: Record<string, number> = { 'range-query': 60, integration: 60 };
 async function main(argv: string[]): Promise<number> {
   const timeoutAt = argv.indexOf('--timeout');
   const timeout = timeoutAt === -1 ? undefined : Number(argv[timeoutAt + 1]);
-  const positional = argv.filter((_, i) => i !== timeoutAt && i !== timeoutAt + 1);
+  const positional = timeoutAt === -1 ? argv : argv.filter((_, i) => i !== timeoutAt && i !== timeoutAt + 1);
   const [name, eventFile] = positional;
   if (name === undefined || !FUNCTIONS.includes(name) || (timeout !== undefined && !(timeout > 0))) {
     process.stderr.write(`usage: npm run invoke -- <${FUNCTIONS.join('|')}> [event.json] [--timeout SECONDS]\n`);
     return 2;
   }
+  // EMF metric lines are for CloudWatch; locally they only hide the answer.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const file = eventFile ?? path.join('events', `${name}.json`);
   const event: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const { handler } = (await import(`../src/handlers/${name}`)) as {

@@ -55,6 +55,13 @@ export class WorkspaceNotActiveError extends AppError {
   readonly type = 'workspace_not_active';
 }
 
+/** The function cannot work as deployed: no credentials to sign with, for example. */
+export class ConfigurationError extends AppError {
+  override readonly name = 'ConfigurationError';
+  readonly statusCode = 500;
+  readonly type = 'configuration_error';
+}
+
 /** Still throttled once the retries are spent. */
 export class ThrottledError extends AppError {
   override readonly name = 'ThrottledError';

@@ -1,6 +1,7 @@
 import {
   AccessDeniedError,
   AppError,
+  ConfigurationError,
   PrometheusApiError,
   ThrottledError,
   UpstreamError,
@@ -94,9 +95,9 @@ export class PrometheusClient {
       const remaining = options.deadline - Date.now();
       if (remaining <= 0) throw timeoutError(attempt - 1);
 
+      const signed = this.target.sigv4 ? await this.sign(request) : request;
       let outcome: { response: HttpResponse } | { error: Error };
       try {
-        const signed = this.target.sigv4 ? await signRequest(request, this.target.region) : request;
         outcome = { response: await send(signed, { timeoutMs: remaining, maxBytes: this.settings.maxResponseBytes }) };
       } catch (error) {
         outcome = { error: error as Error };
@@ -113,6 +114,17 @@ export class PrometheusClient {
       }
       options.stats.retries++;
       await this.sleep(delay);
+    }
+  }
+
+  private async sign(request: HttpRequest): Promise<HttpRequest> {
+    try {
+      return await signRequest(request, this.target.region);
+    } catch (error) {
+      throw new ConfigurationError(
+        `no AWS credentials to sign the request with (${(error as Error).name}); ` +
+          'give the function a role, or set PROMETHEUS_SIGV4=false for a Prometheus without SigV4',
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import type { AmpClient } from '@aws-sdk/client-amp';
 import type { Config } from './config';
 import {
   AccessDeniedError,
+  ConfigurationError,
   ThrottledError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -129,6 +130,10 @@ function describeError(error: Error, workspaceId: string, region: string): Error
       return new ThrottledError(`DescribeWorkspace was throttled for workspace ${workspaceId}; try again shortly`);
     case 'ValidationException':
       return new ValidationError(`AMP rejected workspace ${workspaceId} in ${region}: ${error.message}`);
+    case 'CredentialsProviderError':
+      return new ConfigurationError(
+        'no AWS credentials to call DescribeWorkspace with; give the function a role, or set PROMETHEUS_URL',
+      );
     case 'AbortError':
     case 'TimeoutError':
       return new UpstreamTimeoutError(`DescribeWorkspace did not answer before the function's deadline`);

@@ -77,6 +77,7 @@ describe('resolveTarget', () => {
     ['ResourceNotFoundException', 404, 'workspace_not_found', `workspace ${WS} not found in us-east-1`],
     ['AccessDeniedException', 403, 'access_denied', `the function's role may not describe workspace ${WS} in us-east-1 (aps:DescribeWorkspace)`],
     ['ThrottlingException', 429, 'throttled', `DescribeWorkspace was throttled for workspace ${WS}; try again shortly`],
+    ['CredentialsProviderError', 500, 'configuration_error', 'no AWS credentials to call DescribeWorkspace with; give the function a role, or set PROMETHEUS_URL'],
     ['InternalServerException', 502, 'upstream_error', `DescribeWorkspace failed for workspace ${WS} in us-east-1: InternalServerException`],
   ])('maps %s to %d', async (name, statusCode, type, message) => {
     amp.on(DescribeWorkspaceCommand).rejects(Object.assign(new Error('AWS says no'), { name }));
