@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local demo need on a Debian/Ubuntu machine with Node.js 20+:
-# Debian's prometheus package (prometheus and promtool) and the npm packages.
+# Debian's prometheus package (prometheus and promtool), the npm packages, and the AWS SAM
+# CLI, cfn-lint and cfn-lint-serverless in a virtualenv (.venv).
 # Idempotent: what is already installed is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 apt_packages=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || apt_packages+=(prometheus)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_packages+=(python3-venv)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "setup: installing ${apt_packages[*]} from Debian's packages"
   $SUDO apt-get update -qq
@@ -18,3 +20,7 @@ fi
 
 echo "setup: installing npm packages"
 npm ci --no-audit --no-fund
+
+echo "setup: installing the SAM CLI, cfn-lint and cfn-lint-serverless into .venv"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt

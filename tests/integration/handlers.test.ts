@@ -1,4 +1,4 @@
-import { FIXTURE, valueAt } from '../fixtures/dataset';
+import { ALL_METRICS, EXPECTED_EVENT_DATA, T0, UP_AT_T0, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
 import { envelopeOf, startHarness, type Harness } from '../support/harness';
@@ -8,11 +8,6 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
  * Every handler against the real Prometheus, through the AMP-like front that checks
  * each request's SigV4 signature. Expected values follow from tests/fixtures/dataset.ts.
  */
-
-const T0 = Date.parse('2023-04-01T00:00:00Z') / 1000;
-const family = (name: string) => FIXTURE.find((f) => f.name === name)!;
-const SCRAPE_METRICS = ['scrape_duration_seconds', 'scrape_samples_post_metric_relabeling', 'scrape_samples_scraped', 'scrape_series_added'];
-const ALL_METRICS = [...new Set([...FIXTURE.map((f) => f.name), ...SCRAPE_METRICS])].sort();
 
 let harness: Harness;
 
@@ -28,11 +23,6 @@ afterEach(() => {
   for (const request of harness.front.requests) expect(request.signatureError).toBeUndefined();
 });
 
-const expectedUp = family('up').series.map((s) => ({
-  metric: { __name__: 'up', ...s.labels },
-  value: [T0, String(valueAt(s, T0))],
-}));
-
 describe('query', () => {
   it('answers events/query.json with the fixture values, as an API Gateway-style result', async () => {
     const handler = await harness.handler('query');
@@ -40,7 +30,7 @@ describe('query', () => {
 
     expect(result.statusCode).toBe(200);
     expect(result.headers).toEqual({ 'Content-Type': 'application/json' });
-    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
     expect(harness.front.requests).toHaveLength(1);
     expect(harness.front.requests[0]).toMatchObject({
       method: 'GET',
@@ -54,7 +44,7 @@ describe('query', () => {
   it('answers the same arguments given flat with the envelope itself', async () => {
     const handler = await harness.handler('query');
     const result = await handler({ ...loadEvent('query').body }, lambdaContext());
-    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
   });
 
   it('accepts the body as a JSON string, as API Gateway sends it', async () => {
@@ -99,14 +89,8 @@ describe('range-query', () => {
     const result = (await handler(loadEvent('range-query'), lambdaContext())) as { statusCode: number; body: string };
     const body = JSON.parse(result.body);
 
-    const expected = family('node_cpu_seconds_total')
-      .series.filter((s) => s.labels.mode === 'system')
-      .map((s) => ({
-        metric: s.labels,
-        values: Array.from({ length: 13 }, (_, i) => [T0 + i * 300, String(s.perInterval / 60)]),
-      }));
     expect(result.statusCode).toBe(200);
-    expect(body).toEqual({ status: 'success', data: { resultType: 'matrix', result: expected } });
+    expect(body).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA['range-query'] });
     expect(harness.front.requests[0]).toMatchObject({
       endpoint: 'query_range',
       params: { start: [String(T0)], end: [String(T0 + 3600)], step: ['300'] },
@@ -130,10 +114,7 @@ describe('list-metrics', () => {
     const handler = await harness.handler('list-metrics');
     const result = (await handler(loadEvent('list-metrics'), lambdaContext())) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body)).toEqual({
-      status: 'success',
-      data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false },
-    });
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA['list-metrics'] });
   });
 
   it('filters by a series selector and says when a limit cuts the list', async () => {
@@ -209,7 +190,7 @@ describe('integration (the router)', () => {
     const query = await harness.handler('query');
     const routed = (await router(loadEvent('integration'), lambdaContext())) as { body: string };
     const direct = (await query(loadEvent('query'), lambdaContext())) as { body: string };
-    expect(JSON.parse(routed.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: expectedUp } });
+    expect(JSON.parse(routed.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
     expect(routed.body).toBe(direct.body);
   });
 

@@ -1,0 +1,40 @@
+// Loads one built bundle (sam build output) in this fresh Node process, invokes its
+// handler once with an event file, and prints {result, timings} as JSON. Plain
+// CommonJS on purpose: nothing is loaded besides Node and the bundle itself.
+//
+//   node scripts/lib/invoke-bundle.js <bundle.js> <handler export> <event.json> [timeout seconds]
+'use strict';
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+async function main() {
+  const [bundle, exportName = 'handler', eventFile, timeoutSeconds = '30'] = process.argv.slice(2);
+  const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+  const beforeLoad = performance.now();
+  const handler = require(path.resolve(bundle))[exportName];
+  const loaded = performance.now();
+  const deadline = Date.now() + Number(timeoutSeconds) * 1000;
+  const result = await handler(event, {
+    functionName: path.basename(path.dirname(bundle)),
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:local',
+    memoryLimitInMB: '256',
+    awsRequestId: 'local-bundle-invoke',
+    logGroupName: '/aws/lambda/local',
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  });
+  const done = performance.now();
+  process.stdout.write(
+    `${JSON.stringify({ result, timings: { startToLoadMs: beforeLoad, loadMs: loaded - beforeLoad, invokeMs: done - loaded } })}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${error && error.stack}\n`);
+    process.exit(1);
+  },
+);
