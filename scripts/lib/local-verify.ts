@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { lambdaContext } from './lambda-context';
+import type { Report, StateSpan } from './verification-report';
+
+/**
+ * Runs statemachine/verify.asl.json, the definition deployed to AWS, with
+ * aws-local-stepfunctions: its Task states call the handlers in-process and answer
+ * what the `arn:aws:states:::lambda:invoke` integration answers on AWS.
+ */
+
+// aws-local-stepfunctions 3 targets Node 22 (Lambda's runtime) and uses Promise.withResolvers,
+// which Node 20 lacks: fill it in, to the letter of the standard, when it is missing.
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>() {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+export const DEFINITION_FILE = path.join(__dirname, '..', '..', 'statemachine', 'verify.asl.json');
+
+/** DefinitionSubstitutions key → the handler module it invokes. */
+export const FUNCTIONS = {
+  ServerInfoFunctionArn: 'server-info',
+  ListMetricsFunctionArn: 'list-metrics',
+  QueryFunctionArn: 'query',
+  RangeQueryFunctionArn: 'range-query',
+  IntegrationFunctionArn: 'integration',
+} as const;
+
+export type LambdaHandler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+export interface LocalRunOptions {
+  /** The handlers by module name (server-info, ...). */
+  handlers: Record<(typeof FUNCTIONS)[keyof typeof FUNCTIONS], LambdaHandler>;
+  input?: Record<string, unknown>;
+  defaultWorkspaceId: string;
+  defaultRegion: string;
+}
+
+export interface LocalRun {
+  status: 'SUCCEEDED' | 'FAILED';
+  /** The Report state's output: {passed, failed, checks}. */
+  report: Report;
+  /** The execution's output when it succeeded. */
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  spans: StateSpan[];
+}
+
+/** The definition with `${Name}` substitutions applied, as SAM's DefinitionSubstitutions does. */
+export function loadDefinition(substitutions: Record<string, string>): StateMachineDefinition {
+  const text = readFileSync(DEFINITION_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`no substitution for ${whole} in ${DEFINITION_FILE}`);
+    return value;
+  });
+  return JSON.parse(text) as StateMachineDefinition;
+}
+
+export async function runVerificationLocally(options: LocalRunOptions): Promise<LocalRun> {
+  const arns: Record<string, LambdaHandler> = {};
+  const substitutions: Record<string, string> = {
+    DefaultWorkspaceId: options.defaultWorkspaceId,
+    DefaultRegion: options.defaultRegion,
+  };
+  for (const [key, name] of Object.entries(FUNCTIONS)) {
+    const arn = `arn:aws:lambda:${options.defaultRegion}:000000000000:function:local-prometheus-${name}`;
+    substitutions[key] = arn;
+    arns[arn] = options.handlers[name];
+  }
+  const definition = loadDefinition(substitutions);
+
+  let invocations = 0;
+  const invokeLambda = async (input: unknown) => {
+    const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+    const handler = arns[FunctionName];
+    if (handler === undefined) throw Object.assign(new Error(`Function not found: ${FunctionName}`), { name: 'Lambda.ResourceNotFoundException' });
+    const payload = await handler(Payload, lambdaContext({ functionName: FunctionName.split(':').pop()! }));
+    invocations++;
+    // What the lambda:invoke integration returns on AWS.
+    return {
+      ExecutedVersion: '$LATEST',
+      Payload: payload,
+      SdkHttpMetadata: { HttpHeaders: { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' }, HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: `local-${invocations}` },
+      StatusCode: 200,
+    };
+  };
+  const taskResourceLocalHandlers = Object.fromEntries(
+    Object.entries(definition.States)
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name]) => [name, invokeLambda]),
+  );
+
+  const machine = new StateMachine(definition);
+  const execution = machine.run((options.input ?? {}) as never, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides: Object.fromEntries(Object.keys(taskResourceLocalHandlers).map((n) => [n, 0])) },
+  });
+
+  const spans: StateSpan[] = [];
+  let report: Report | undefined;
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') spans.push({ state: event.state.name, entered: event.timestamp });
+      if (event.type === 'StateExited') {
+        const span = [...spans].reverse().find((s) => s.state === event.state.name && s.exited === undefined);
+        if (span !== undefined) span.exited = event.timestamp;
+        if (event.state.name === 'Report') report = event.state.output as unknown as Report;
+      }
+    }
+  })();
+
+  let run: Omit<LocalRun, 'report' | 'spans'>;
+  try {
+    run = { status: 'SUCCEEDED', output: await execution.result };
+  } catch (error) {
+    if (!(error instanceof ExecutionError)) throw error;
+    const cause = (error as { cause?: { name?: string; message?: string } }).cause;
+    run = { status: 'FAILED', error: cause?.name, cause: cause?.message };
+  }
+  await events;
+  if (report === undefined) throw new Error(`the execution ended (${run.status}: ${run.cause ?? ''}) without a report`);
+  return { ...run, report: { passed: report.passed, failed: report.failed, checks: report.checks }, spans };
+}
