@@ -24,3 +24,7 @@ npm ci --no-audit --no-fund
 echo "setup: installing the SAM CLI, cfn-lint and cfn-lint-serverless into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+echo "setup: installing the moto AWS emulator into .venv-moto"
+[ -x .venv-moto/bin/python ] || python3 -m venv .venv-moto
+.venv-moto/bin/pip install -q --disable-pip-version-check -r requirements-moto.txt

@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port';
 import { FIXTURE, toExposition, toOpenMetrics, type FixtureFamily } from '../../tests/fixtures/dataset';
 
 /**
@@ -47,7 +47,7 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
     res.end(exposition);
   });
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-  const targetPort = (target.address() as AddressInfo).port;
+  const targetPort = (target.address() as { port: number }).port;
 
   await writeFile(
     path.join(dir, 'prometheus.yml'),
@@ -129,14 +129,6 @@ function get(url: string): Promise<{ status: number; body: string }> {
       })
       .on('error', reject);
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

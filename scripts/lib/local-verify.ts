@@ -84,20 +84,20 @@ export async function runVerificationLocally(options: LocalRunOptions): Promise<
   const definition = loadDefinition(substitutions);
 
   let invocations = 0;
-  const invokeLambda = async (input: unknown) => {
+  const invokeLambda = async (input: unknown): Promise<never> => {
     const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
     const handler = arns[FunctionName];
     if (handler === undefined) throw Object.assign(new Error(`Function not found: ${FunctionName}`), { name: 'Lambda.ResourceNotFoundException' });
     const payload = await handler(Payload, lambdaContext({ functionName: FunctionName.split(':').pop()! }));
     invocations++;
     // What the lambda:invoke integration returns on AWS.
-    return {
+    return JSON.parse(JSON.stringify({
       ExecutedVersion: '$LATEST',
       Payload: payload,
       SdkHttpMetadata: { HttpHeaders: { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' }, HttpStatusCode: 200 },
       SdkResponseMetadata: { RequestId: `local-${invocations}` },
       StatusCode: 200,
-    };
+    })) as never;
   };
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(definition.States)
