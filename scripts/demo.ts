@@ -1,7 +1,9 @@
 /**
  * The local default, end to end: a real Prometheus on 127.0.0.1 loaded with the
- * sample data (tests/fixtures/dataset.ts), and each function invoked in-process with
- * its events/*.json against it. Needs Debian's prometheus package (scripts/setup.sh).
+ * sample data (tests/fixtures/dataset.ts); each function invoked in-process with its
+ * events/*.json against it; then the post-deploy verification state machine
+ * (statemachine/verify.asl.json) run locally over the same functions, and its report.
+ * Needs Debian's prometheus package (scripts/setup.sh).
  *
  *   npm run demo
  */
@@ -9,8 +11,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaContext } from './lib/lambda-context';
 import { startLocalPrometheus } from './lib/local-prometheus';
+import { runVerificationLocally, type LambdaHandler } from './lib/local-verify';
+import { formatReport, withLatencies } from './lib/verification-report';
 
 const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integration'] as const;
+const WORKSPACE_ID = 'ws-12345678-abcd-1234-efgh-123456789012';
 
 async function main(): Promise<number> {
   process.stdout.write('Starting a local Prometheus with the sample data…\n');
@@ -23,20 +28,30 @@ async function main(): Promise<number> {
     process.env.AWS_REGION ??= 'us-east-1';
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    const handlers = {} as Record<(typeof FUNCTIONS)[number], LambdaHandler>;
     for (const name of FUNCTIONS) {
       const { handler } = (await import(`../src/handlers/${name}`)) as {
         handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<{ statusCode: number; body: string }>;
       };
+      handlers[name] = handler;
       const event = JSON.parse(readFileSync(path.join(__dirname, '..', 'events', `${name}.json`), 'utf8'));
       const result = await handler(event, lambdaContext({ functionName: `prometheus-${name}` }));
       if (result.statusCode !== 200) failures++;
       process.stdout.write(`── ${name}  (events/${name}.json → HTTP ${result.statusCode})\n`);
       process.stdout.write(`${summarize(JSON.parse(result.body))}\n\n`);
     }
+
+    process.stdout.write('── post-deploy verification (statemachine/verify.asl.json, run locally)\n');
+    const run = await runVerificationLocally({ handlers, defaultWorkspaceId: WORKSPACE_ID, defaultRegion: process.env.AWS_REGION });
+    process.stdout.write(`${formatReport(withLatencies(run.report, run.spans), run.status)}\n`);
+    if (run.status !== 'SUCCEEDED') {
+      failures++;
+      process.stdout.write(`${run.cause}\n`);
+    }
   } finally {
     await prometheus.stop();
   }
-  process.stdout.write(failures === 0 ? 'All five functions answered.\n' : `${failures} function(s) failed.\n`);
+  process.stdout.write(failures === 0 ? '\nAll five functions answered, and the verification passed.\n' : `\n${failures} failure(s).\n`);
   return failures === 0 ? 0 : 1;
 }
 
