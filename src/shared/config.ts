@@ -2,6 +2,7 @@
  * Configuration, read once per container at cold start. A malformed value fails the
  * init with a message naming the variable, rather than every request later.
  */
+import { MAX_RESPONSE_BUDGET_BYTES } from './result-size';
 import { REGION_PATTERN, WORKSPACE_ID_PATTERN } from './security';
 
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   maxResponseBytes: number;
   /** How long a DescribeWorkspace answer is reused. */
   workspaceCacheTtlMs: number;
+  /** Largest response a function sends; larger answers are cut, with a note. */
+  responseBudgetBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -30,6 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxAttempts: integer(env, 'PROMETHEUS_MAX_ATTEMPTS', 3, 1, 10),
     maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 1024 ** 3),
     workspaceCacheTtlMs: integer(env, 'WORKSPACE_CACHE_TTL_SECONDS', 300, 0, 86_400) * 1000,
+    responseBudgetBytes: integer(env, 'RESPONSE_BUDGET_BYTES', MAX_RESPONSE_BUDGET_BYTES, 1024, MAX_RESPONSE_BUDGET_BYTES),
   };
 }
 

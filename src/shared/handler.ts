@@ -4,6 +4,7 @@ import { AppError, ValidationError } from './errors';
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
 import { execute, type OperationContext } from './operations';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
+import { fitToBudget } from './result-size';
 import { assertNoDangerousPatterns } from './security';
 import { OPERATIONS, validateArgs, type Operation } from './schemas';
 
@@ -35,14 +36,21 @@ export function createHandler(operation?: Operation): LambdaHandler<unknown, Han
       assertNoDangerousPatterns(args as Record<string, unknown>);
 
       const result = await execute(resolved, args, ctx);
-      count = result.count;
-      const { data, warnings, infos } = result;
-      return toResult(shape, 200, {
-        status: 'success',
-        data,
-        ...(warnings === undefined ? {} : { warnings }),
-        ...(infos === undefined ? {} : { infos }),
-      });
+      const { data, warnings, infos, notes } = result;
+      const fitted = fitToBudget(
+        {
+          status: 'success',
+          data,
+          ...(warnings === undefined ? {} : { warnings }),
+          ...(infos === undefined ? {} : { infos }),
+          ...(notes === undefined ? {} : { truncated: true, note: notes.join('; ') }),
+        },
+        shape,
+        config.responseBudgetBytes,
+        result.upstreamBytes,
+      );
+      count = fitted.returned ?? result.count;
+      return toResult(shape, 200, fitted.envelope);
     } catch (error) {
       const failure = asAppError(error, context);
       statusCode = failure.statusCode;

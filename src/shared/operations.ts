@@ -11,6 +11,7 @@ import {
   type RangeQueryArgs,
   type ServerInfoArgs,
 } from './schemas';
+import { applyLimits, type QueryData } from './result-size';
 import { formatSeconds, parseStep, parseTime } from './time';
 import { resolveTarget, type ResolvedTarget } from './workspace';
 
@@ -19,8 +20,12 @@ export interface OperationResult {
   data: unknown;
   warnings?: string[];
   infos?: string[];
+  /** What a limit left out, one note per cut. */
+  notes?: string[];
   /** Series (or metric names) returned, for the SeriesReturned metric. */
   count: number;
+  /** Size of what Prometheus sent, to tell a small answer without measuring it. */
+  upstreamBytes: number;
 }
 
 export interface OperationContext extends CallOptions {
@@ -50,7 +55,7 @@ async function runQuery(args: QueryArgs, ctx: OperationContext): Promise<Operati
   const params: [string, string][] = [['query', args.query]];
   if (args.time !== undefined) params.push(['time', formatSeconds(parseTime('time', args.time, nowSeconds()))]);
   const client = await clientFor(args, ctx);
-  return fromAnswer(await client.call<QueryData>('query', params, ctx));
+  return fromAnswer(await client.call<QueryData>('query', params, ctx), { maxSeries: args.max_series });
 }
 
 async function runRangeQuery(args: RangeQueryArgs, ctx: OperationContext): Promise<OperationResult> {
@@ -77,7 +82,10 @@ async function runRangeQuery(args: RangeQueryArgs, ctx: OperationContext): Promi
     ['end', formatSeconds(end)],
     ['step', formatSeconds(step)],
   ];
-  return fromAnswer(await client.call<QueryData>('query_range', params, ctx));
+  return fromAnswer(await client.call<QueryData>('query_range', params, ctx), {
+    maxSeries: args.max_series,
+    maxPoints: args.max_points,
+  });
 }
 
 interface MetricMetadata {
@@ -94,9 +102,15 @@ async function listMetrics(args: ListMetricsArgs, ctx: OperationContext): Promis
   const all = [...answer.data].sort();
   const metrics = args.limit === undefined ? all : all.slice(0, args.limit);
   const data: Record<string, unknown> = { metrics, total: all.length, truncated: metrics.length < all.length };
+  const notes =
+    metrics.length < all.length
+      ? [`returned the first ${metrics.length} of ${all.length} metric names (limit); raise limit or narrow with match`]
+      : [];
+  let upstreamBytes = answer.bytes;
 
   if (args.include_metadata === true) {
     const metadata = await client.call<Record<string, MetricMetadata[]>>('metadata', [], ctx);
+    upstreamBytes += metadata.bytes;
     data.metadata = Object.fromEntries(
       metrics.flatMap((name) => {
         const entry = metadata.data[name]?.[0];
@@ -104,7 +118,7 @@ async function listMetrics(args: ListMetricsArgs, ctx: OperationContext): Promis
       }),
     );
   }
-  return { data, count: metrics.length, ...warningsOf(answer) };
+  return { data, count: metrics.length, upstreamBytes, ...(notes.length === 0 ? {} : { notes }), ...warningsOf(answer) };
 }
 
 async function serverInfo(args: ServerInfoArgs, ctx: OperationContext): Promise<OperationResult> {
@@ -140,12 +154,7 @@ async function serverInfo(args: ServerInfoArgs, ctx: OperationContext): Promise<
       if (!(error instanceof AppError)) throw error;
     }
   }
-  return { data, count: 0 };
-}
-
-interface QueryData {
-  resultType: string;
-  result: unknown;
+  return { data, count: 0, upstreamBytes: 0 };
 }
 
 async function clientFor(
@@ -156,9 +165,15 @@ async function clientFor(
   return new PrometheusClient(target, ctx.config);
 }
 
-function fromAnswer(answer: PrometheusAnswer<QueryData>): OperationResult {
-  const { result } = answer.data;
-  return { data: answer.data, count: Array.isArray(result) ? result.length : 1, ...warningsOf(answer) };
+function fromAnswer(answer: PrometheusAnswer<QueryData>, limits: { maxSeries?: number; maxPoints?: number }): OperationResult {
+  const { data, notes } = applyLimits(answer.data, limits);
+  return {
+    data,
+    count: Array.isArray(data.result) ? data.result.length : 1,
+    upstreamBytes: answer.bytes,
+    ...(notes.length === 0 ? {} : { notes }),
+    ...warningsOf(answer),
+  };
 }
 
 function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'warnings' | 'infos'> {

@@ -51,6 +51,8 @@ export interface ClientSettings {
 
 export interface PrometheusAnswer<T = unknown> {
   data: T;
+  /** Size of the answer as Prometheus sent it (uncompressed), in bytes. */
+  bytes: number;
   warnings?: string[];
   infos?: string[];
 }
@@ -215,6 +217,7 @@ function parseAnswer<T>(response: HttpResponse, endpoint: string): PrometheusAns
   const answer = body as { data: T; warnings?: string[]; infos?: string[] };
   return {
     data: answer.data,
+    bytes: response.body.length,
     ...(Array.isArray(answer.warnings) && answer.warnings.length > 0 ? { warnings: answer.warnings } : {}),
     ...(Array.isArray(answer.infos) && answer.infos.length > 0 ? { infos: answer.infos } : {}),
   };

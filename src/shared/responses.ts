@@ -14,6 +14,9 @@ export interface SuccessEnvelope {
   data: unknown;
   warnings?: string[];
   infos?: string[];
+  /** Present when a limit or the response budget left something out; `note` says what. */
+  truncated?: true;
+  note?: string;
 }
 
 export interface ErrorEnvelope {

@@ -41,11 +41,18 @@ const time = (description: string) =>
 
 const target = { workspace_id: Type.Optional(workspaceId), region: Type.Optional(region) };
 
+const maxSeries = Type.Integer({
+  minimum: 1,
+  maximum: 100_000,
+  description: 'Return at most this many series (1 to 100000); the answer says when more matched.',
+});
+
 export const QueryArgs = Type.Object(
   {
     ...target,
     query,
     time: Type.Optional(time('Evaluation time; defaults to now.')),
+    max_series: Type.Optional(maxSeries),
   },
   { additionalProperties: false },
 );
@@ -59,6 +66,14 @@ export const RangeQueryArgs = Type.Object(
     step: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Number()], {
       description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds. At most ${MAX_POINTS_PER_SERIES} points per series, i.e. (end - start) / step + 1 <= ${MAX_POINTS_PER_SERIES}.`,
     }),
+    max_series: Type.Optional(maxSeries),
+    max_points: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_POINTS_PER_SERIES,
+        description: `Keep at most this many of the most recent points of each series (1 to ${MAX_POINTS_PER_SERIES}); the answer says when points were left out. A larger step is usually the better way to see a whole range.`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

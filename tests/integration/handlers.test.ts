@@ -1,7 +1,7 @@
-import { ALL_METRICS, EXPECTED_EVENT_DATA, T0, UP_AT_T0, family } from '../fixtures/expected';
+import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
-import { envelopeOf, startHarness, type Harness } from '../support/harness';
+import { envelopeOf, loadHandler, startHarness, type Harness } from '../support/harness';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
@@ -109,6 +109,40 @@ describe('range-query', () => {
   });
 });
 
+describe('results sized for a language model', () => {
+  it('applies max_series and max_points, and says what they left out', async () => {
+    const handler = await harness.handler('range-query');
+    const result = await handler({ ...loadEvent('range-query').body, max_series: 1, max_points: 5 }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ ...SYSTEM_CPU_RATE[0], values: SYSTEM_CPU_RATE[0]!.values.slice(-5) }] },
+      truncated: true,
+      note:
+        'returned 1 of 2 series (max_series); narrow the query or aggregate (sum by, topk) to see the rest; ' +
+        'kept the last 5 of up to 13 points per series (max_points); a larger step shows the whole range',
+    });
+  });
+
+  it('cuts an answer larger than the response budget to the series that fit', async () => {
+    const budget = 3000;
+    const full = await harness.handler('range-query');
+    const small = await loadHandler('range-query', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: String(budget) });
+    const event = { body: { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60' } };
+
+    const complete = JSON.parse(((await full(event, lambdaContext())) as { body: string }).body);
+    expect(complete.data.result).toHaveLength(3);
+    const cut = (await small(event, lambdaContext())) as { statusCode: number; body: string };
+    expect(cut.statusCode).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(budget);
+    const body = JSON.parse(cut.body);
+    expect(body.truncated).toBe(true);
+    const returned = body.data.result.length as number;
+    expect(returned).toBeLessThan(3);
+    expect(body.data.result).toEqual(complete.data.result.slice(0, returned));
+    expect(body.note).toMatch(new RegExp(`MB response budget: returned ${returned} of 3 series; narrow the query`));
+  });
+});
+
 describe('list-metrics', () => {
   it('answers events/list-metrics.json with every metric name, sorted', async () => {
     const handler = await harness.handler('list-metrics');
@@ -196,10 +230,19 @@ describe('integration (the router)', () => {
 
   it.each([
     ['range_query', { query: 'sum(up)', start: T0, end: T0 + 60, step: '1m' }, { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2']] }] }],
-    ['list_metrics', { limit: 1 }, { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true }],
   ])('routes operation %s', async (operation, args, data) => {
     const router = await harness.handler('integration');
     expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data });
+  });
+
+  it('routes operation list_metrics, saying what the limit left out', async () => {
+    const router = await harness.handler('integration');
+    expect(await router({ operation: 'list_metrics', limit: 1 }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true },
+      truncated: true,
+      note: `returned the first 1 of ${ALL_METRICS.length} metric names (limit); raise limit or narrow with match`,
+    });
   });
 
   it('routes server_info', async () => {

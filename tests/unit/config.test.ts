@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       maxAttempts: 3,
       maxResponseBytes: 64 * 1024 * 1024,
       workspaceCacheTtlMs: 300_000,
+      responseBudgetBytes: 6_000_000,
     });
   });
 
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
       PROMETHEUS_MAX_ATTEMPTS: '5',
       PROMETHEUS_MAX_RESPONSE_BYTES: '2048',
       WORKSPACE_CACHE_TTL_SECONDS: '0',
+      RESPONSE_BUDGET_BYTES: '200000',
     });
     expect(config).toEqual({
       defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
@@ -31,6 +33,7 @@ describe('loadConfig', () => {
       maxAttempts: 5,
       maxResponseBytes: 2048,
       workspaceCacheTtlMs: 0,
+      responseBudgetBytes: 200_000,
     });
   });
 

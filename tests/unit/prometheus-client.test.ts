@@ -34,6 +34,8 @@ async function setup(script: Script[], options: { maxAttempts?: number; maxRespo
 }
 
 const vector = { resultType: 'vector', result: [] };
+/** The size of `ok(vector)`'s body, which the client reports as `bytes`. */
+const VECTOR_BYTES = Buffer.byteLength(JSON.stringify({ status: 'success', data: vector }));
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await stop?.();
@@ -44,7 +46,7 @@ describe('PrometheusClient', () => {
   it('signs a GET with SigV4 for aps, keeping the path prefix', async () => {
     const { server, call } = await setup([ok(vector)]);
     stop = server.stop;
-    await expect(call([['query', 'up'], ['time', '1680307200']])).resolves.toEqual({ data: vector });
+    await expect(call([['query', 'up'], ['time', '1680307200']])).resolves.toEqual({ data: vector, bytes: VECTOR_BYTES });
 
     const [request] = server.received;
     expect(request!.method).toBe('GET');
@@ -92,16 +94,17 @@ describe('PrometheusClient', () => {
   });
 
   it('reads a gzipped answer and keeps warnings and infos', async () => {
-    const body = gzipSync(JSON.stringify({ status: 'success', data: vector, warnings: ['w1'], infos: ['i1'] }));
-    const { server, call } = await setup([{ status: 200, headers: { 'content-encoding': 'gzip' }, body }]);
+    const json = JSON.stringify({ status: 'success', data: vector, warnings: ['w1'], infos: ['i1'] });
+    const { server, call } = await setup([{ status: 200, headers: { 'content-encoding': 'gzip' }, body: gzipSync(json) }]);
     stop = server.stop;
-    await expect(call()).resolves.toEqual({ data: vector, warnings: ['w1'], infos: ['i1'] });
+    // `bytes` is the size after gunzip: what was parsed.
+    await expect(call()).resolves.toEqual({ data: vector, bytes: Buffer.byteLength(json), warnings: ['w1'], infos: ['i1'] });
   });
 
   it('retries 5xx with exponential backoff and jitter, then succeeds', async () => {
     const { server, call, sleeps, stats } = await setup([{ status: 503, body: 'busy' }, { status: 502 }, ok(vector)]);
     stop = server.stop;
-    await expect(call()).resolves.toEqual({ data: vector });
+    await expect(call()).resolves.toEqual({ data: vector, bytes: VECTOR_BYTES });
     expect(server.received).toHaveLength(3);
     // random() = 0.5: half of 100 ms, then half of 200 ms.
     expect(sleeps).toEqual([50, 100]);
@@ -130,7 +133,7 @@ describe('PrometheusClient', () => {
   it('retries a reset connection', async () => {
     const { server, call, stats } = await setup(['reset', ok(vector)]);
     stop = server.stop;
-    await expect(call()).resolves.toEqual({ data: vector });
+    await expect(call()).resolves.toEqual({ data: vector, bytes: VECTOR_BYTES });
     expect(stats.retries).toBe(1);
   });
 

@@ -15,7 +15,7 @@ describe('validateArgs', () => {
     ['query', { query: 5 }, "field 'query' must be string"],
     ['query', { query: '' }, "field 'query' must not have fewer than 1 characters"],
     ['query', { query: 'up', time: true }, "field 'time' must be a string or a number"],
-    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time)"],
+    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time, max_series)"],
     ['list_metrics', { limit: 0 }, "field 'limit' must be >= 1"],
     ['list_metrics', { limit: 2.5 }, "field 'limit' must be integer"],
     ['list_metrics', { include_metadata: 'yes' }, "field 'include_metadata' must be boolean"],

@@ -1,0 +1,111 @@
+import type { EventShape, SuccessEnvelope } from './responses';
+
+/**
+ * Results sized for the caller: the limits a request asks for (max_series,
+ * max_points), and the response budget no answer may exceed (a Lambda response is
+ * at most 6 MB). Whatever is left out is said in a note, never dropped silently.
+ */
+
+/** Lambda's limit for a synchronous response is 6 MB (6,291,456 bytes); keep clear of it. */
+export const MAX_RESPONSE_BUDGET_BYTES = 6_000_000;
+
+interface Series {
+  metric: Record<string, string>;
+  values?: unknown[];
+  value?: unknown;
+}
+
+export interface QueryData {
+  resultType: string;
+  result: unknown;
+}
+
+/** Applies max_series and max_points; returns the data and a note for each cut. */
+export function applyLimits(
+  data: QueryData,
+  limits: { maxSeries?: number; maxPoints?: number },
+): { data: QueryData; notes: string[] } {
+  // Only vectors and matrices hold series; a scalar's result is [time, value].
+  if (!isSeriesList(data)) return { data, notes: [] };
+  const notes: string[] = [];
+  let result = data.result as Series[];
+  if (limits.maxSeries !== undefined && result.length > limits.maxSeries) {
+    notes.push(
+      `returned ${limits.maxSeries} of ${result.length} series (max_series); narrow the query or aggregate (sum by, topk) to see the rest`,
+    );
+    result = result.slice(0, limits.maxSeries);
+  }
+  const maxPoints = limits.maxPoints;
+  if (maxPoints !== undefined && result.some((s) => Array.isArray(s.values) && s.values.length > maxPoints)) {
+    const longest = Math.max(...result.map((s) => s.values?.length ?? 0));
+    notes.push(
+      `kept the last ${maxPoints} of up to ${longest} points per series (max_points); a larger step shows the whole range`,
+    );
+    result = result.map((s) => (Array.isArray(s.values) && s.values.length > maxPoints ? { ...s, values: s.values.slice(-maxPoints) } : s));
+  }
+  return { data: notes.length === 0 ? data : { ...data, result }, notes };
+}
+
+/** The size of the response Lambda will send for this envelope, in bytes. */
+export function responseBytes(shape: EventShape, envelope: unknown): number {
+  const json = JSON.stringify(envelope);
+  if (shape === 'flat') return Buffer.byteLength(json);
+  return Buffer.byteLength(JSON.stringify({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: json }));
+}
+
+/**
+ * Cuts the envelope's big list (a query's `result`, list-metrics' `metrics`) to the
+ * first items that fit the budget. `upstreamBytes` (the size of what Prometheus sent)
+ * spares the measuring when the answer is clearly small.
+ */
+export function fitToBudget(
+  envelope: SuccessEnvelope,
+  shape: EventShape,
+  budgetBytes: number,
+  upstreamBytes: number,
+): { envelope: SuccessEnvelope; returned?: number } {
+  // A body string escapes each quote again: at most twice the size.
+  const worstCase = upstreamBytes * (shape === 'body' ? 2 : 1) + 64 * 1024;
+  if (worstCase <= budgetBytes) return { envelope };
+  const list = bigList(envelope.data);
+  if (list === undefined) return { envelope };
+  const total = responseBytes(shape, envelope);
+  if (total <= budgetBytes) return { envelope };
+
+  const itemBytes = list.items.map((item) => itemSize(shape, item));
+  const overhead = total - itemBytes.reduce((a, b) => a + b, 0);
+  // Room for the note and flag added below.
+  let room = budgetBytes - overhead - 1024;
+  let keep = 0;
+  while (keep < itemBytes.length && room - itemBytes[keep]! >= 0) room -= itemBytes[keep++]!;
+
+  const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+  const note =
+    `the complete answer (${mb(total)} MB) is larger than the ${mb(budgetBytes)} MB response budget: ` +
+    `returned ${keep} of ${list.items.length} ${list.unit}; narrow the query (more label matchers, sum by, topk)` +
+    (list.unit === 'series' ? ' or pass max_series / max_points' : ' or pass match / limit');
+  const notes = envelope.note === undefined ? [note] : [envelope.note, note];
+  return {
+    envelope: { ...envelope, data: list.replace(list.items.slice(0, keep)), truncated: true, note: notes.join('; ') },
+    returned: keep,
+  };
+}
+
+function isSeriesList(data: { resultType?: unknown; result?: unknown }): data is { resultType: string; result: unknown[] } {
+  return (data.resultType === 'vector' || data.resultType === 'matrix') && Array.isArray(data.result);
+}
+
+function bigList(data: unknown): { items: unknown[]; unit: string; replace(items: unknown[]): unknown } | undefined {
+  const d = data as { resultType?: unknown; result?: unknown; metrics?: unknown } | null;
+  if (d !== null && isSeriesList(d)) return { items: d.result, unit: 'series', replace: (items) => ({ ...d, result: items }) };
+  if (d !== null && Array.isArray(d.metrics)) {
+    return { items: d.metrics, unit: 'metric names', replace: (items) => ({ ...d, metrics: items, truncated: true }) };
+  }
+  return undefined;
+}
+
+function itemSize(shape: EventShape, item: unknown): number {
+  const json = JSON.stringify(item);
+  // One comma between items; in a body string, quotes and backslashes are escaped once more.
+  return (shape === 'flat' ? Buffer.byteLength(json) : Buffer.byteLength(JSON.stringify(json)) - 2) + 1;
+}
