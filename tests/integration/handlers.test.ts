@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
@@ -8,6 +10,8 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
  * Every handler against the real Prometheus, through the AMP-like front that checks
  * each request's SigV4 signature. Expected values follow from tests/fixtures/dataset.ts.
  */
+
+const TOOL_NAMES = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string }[]).map((t) => t.name);
 
 let harness: Harness;
 
@@ -249,6 +253,38 @@ describe('integration (the router)', () => {
     const router = await harness.handler('integration');
     const result = envelopeOf(await router({ operation: 'server_info' }, lambdaContext()));
     expect(result.data.reachability.reachable).toBe(true);
+  });
+
+  it.each([
+    ['query', { query: 'up', time: '2023-04-01T00:00:00Z' }, { resultType: 'vector', result: UP_AT_T0 }],
+    [
+      'range_query',
+      { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: '2023-04-01T00:00:00Z', end: '2023-04-01T01:00:00Z', step: '5m' },
+      EXPECTED_EVENT_DATA['range-query'],
+    ],
+    ['list_metrics', {}, EXPECTED_EVENT_DATA['list-metrics']],
+  ])('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data) => {
+    expect(TOOL_NAMES).toContain(tool);
+    const router = await harness.handler('integration');
+    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data });
+  });
+
+  it('answers the gateway tool server_info', async () => {
+    expect(TOOL_NAMES).toContain('server_info');
+    const router = await harness.handler('integration');
+    const result = envelopeOf(await router({}, lambdaContext({ toolName: 'server_info' })));
+    expect(result.data).toMatchObject({ reachability: { reachable: true }, build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION } });
+  });
+
+  it('gives a gateway call with bad arguments an error the agent can act on, as data', async () => {
+    const router = await harness.handler('integration');
+    expect(await router({ query: 'up', start: 'yesterday', end: 'now', step: '1m' }, lambdaContext({ toolName: 'range_query' }))).toEqual({
+      status: 'error',
+      error: {
+        type: 'validation_error',
+        message: "field 'start' is not a valid time (\"yesterday\"): use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or now / now-1h",
+      },
+    });
   });
 
   it('routes by the AgentCore Gateway tool name when called with flat tool arguments', async () => {

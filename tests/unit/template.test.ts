@@ -33,6 +33,7 @@ describe('Globals', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'PrometheusTools',
       POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
       WORKSPACE_ID: { Ref: 'WorkspaceId' },
+      RESPONSE_BUDGET_BYTES: { Ref: 'ResponseBudgetBytes' },
     });
   });
 

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderTemplate, renderToolsJson, TEMPLATE_FILE, TOOLS_FILE } from '../../scripts/lib/tool-files';
+import { OPERATIONS } from '../../src/shared/schemas';
+import { toolDefinitions } from '../../src/shared/tools';
+import { readTemplate } from '../support/template';
+
+const GATEWAY_KEYS = ['type', 'description', 'properties', 'required', 'items'];
+
+function keysIn(schema: Record<string, unknown>): string[] {
+  const own = Object.keys(schema);
+  const nested = Object.values((schema.properties ?? {}) as Record<string, Record<string, unknown>>).flatMap(keysIn);
+  const items = schema.items === undefined ? [] : keysIn(schema.items as Record<string, unknown>);
+  return [...own, ...nested, ...items];
+}
+
+describe('tool definitions', () => {
+  it('are one per operation, generated from the schemas', () => {
+    expect(toolDefinitions().map((t) => t.name)).toEqual([...OPERATIONS]);
+  });
+
+  it('use only what AgentCore Gateway accepts for Lambda targets', () => {
+    for (const tool of toolDefinitions()) {
+      expect([...new Set(keysIn(tool.inputSchema as never))].filter((k) => !GATEWAY_KEYS.includes(k))).toEqual([]);
+    }
+  });
+
+  it('move patterns and unions into the descriptions, so agents still see them', () => {
+    const query = toolDefinitions().find((t) => t.name === 'query')!.inputSchema.properties!;
+    expect(query.workspace_id).toEqual({
+      type: 'string',
+      description: expect.stringContaining('Must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$.'),
+    });
+    expect(query.time).toEqual({ type: 'string', description: expect.stringMatching(/now-1h.*A number is accepted too\.$/) });
+    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start', 'end', 'step']);
+  });
+
+  it('tools.json is up to date with the schemas (npm run tools)', () => {
+    expect(readFileSync(TOOLS_FILE, 'utf8')).toBe(renderToolsJson());
+  });
+
+  it("template.yaml's gateway tool schema is up to date with the schemas (npm run tools)", () => {
+    const template = readFileSync(TEMPLATE_FILE, 'utf8');
+    expect(template).toBe(renderTemplate(template));
+    const payload = readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload;
+    expect(payload.map((t: { Name: string }) => t.Name)).toEqual(JSON.parse(readFileSync(TOOLS_FILE, 'utf8')).map((t: { name: string }) => t.name));
+  });
+});
+
+describe('the optional AgentCore Gateway in template.yaml', () => {
+  const template = readTemplate(path.join(__dirname, '..', '..', 'template.yaml'));
+  const r = template.Resources;
+
+  it('is off by default', () => {
+    expect(template.Parameters.EnableAgentCoreGateway.Default).toBe('false');
+    expect(template.Conditions.CreateGateway).toEqual({ 'Fn::Equals': [{ Ref: 'EnableAgentCoreGateway' }, 'true'] });
+    for (const id of ['GatewayUserPool', 'GatewayUserPoolDomain', 'GatewayResourceServer', 'GatewayClient', 'GatewayRole', 'Gateway', 'GatewayTarget']) {
+      expect(r[id].Condition).toBe('CreateGateway');
+    }
+  });
+
+  it('speaks MCP behind a JWT authorizer on the Cognito app client (client-credentials)', () => {
+    expect(r.Gateway.Properties).toMatchObject({
+      ProtocolType: 'MCP',
+      AuthorizerType: 'CUSTOM_JWT',
+      AuthorizerConfiguration: {
+        CustomJWTAuthorizer: {
+          DiscoveryUrl: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${GatewayUserPool}/.well-known/openid-configuration' },
+          AllowedClients: [{ Ref: 'GatewayClient' }],
+        },
+      },
+      RoleArn: { 'Fn::GetAtt': ['GatewayRole', 'Arn'] },
+    });
+    expect(r.GatewayClient.Properties).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'] });
+  });
+
+  it('targets the router with the gateway role, which may invoke it and nothing else', () => {
+    expect(r.GatewayTarget.Properties.CredentialProviderConfigurations).toEqual([{ CredentialProviderType: 'GATEWAY_IAM_ROLE' }]);
+    expect(r.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.LambdaArn).toEqual({ Ref: 'IntegrationFunction.Alias' });
+    expect(r.GatewayRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'bedrock-agentcore.amazonaws.com' });
+    expect(r.GatewayRole.Properties.Policies).toEqual([
+      {
+        PolicyName: 'InvokePrometheusTools',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { Ref: 'IntegrationFunction.Alias' } }],
+        },
+      },
+    ]);
+  });
+
+  it('outputs the gateway URL, the token endpoint and the client id', () => {
+    for (const id of ['GatewayUrl', 'GatewayTokenEndpoint', 'GatewayClientId', 'GatewayScope']) {
+      expect(template.Outputs[id].Condition).toBe('CreateGateway');
+    }
+    expect(template.Outputs.GatewayUrl.Value).toEqual({ 'Fn::GetAtt': ['Gateway', 'GatewayUrl'] });
+  });
+});
