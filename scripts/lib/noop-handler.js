@@ -1,0 +1,3 @@
+// The baseline for cold-start measurements: a "function" that loads nothing.
+'use strict';
+exports.handler = async () => ({ status: 'success', data: null });
