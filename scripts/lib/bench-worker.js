@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const zlib = require('node:zlib');
 
 const out = fs.createWriteStream('', { fd: 3 });
 const [mode, bundle, baseUrl, ...rest] = process.argv.slice(2);
@@ -29,15 +30,19 @@ function context(timeoutMs) {
 
 const agent = new http.Agent({ keepAlive: true });
 
-/** The same query, straight to Prometheus: one HTTP request on a kept-alive connection, then JSON.parse. */
+/**
+ * The same query, straight to Prometheus: the same HTTP request the functions send
+ * (kept-alive connection, gzip accepted and decoded), then JSON.parse.
+ */
 function raw(url) {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent, headers: { 'accept-encoding': 'identity' } }, (res) => {
+      .get(url, { agent, headers: { accept: 'application/json', 'accept-encoding': 'gzip' } }, (res) => {
+        const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(zlib.createGunzip()) : res;
         const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', reject);
+        body.on('data', (c) => chunks.push(c));
+        body.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        body.on('error', reject);
       })
       .on('error', reject);
   });

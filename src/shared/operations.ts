@@ -123,7 +123,7 @@ async function listMetrics(args: ListMetricsArgs, ctx: OperationContext): Promis
 
 async function serverInfo(args: ServerInfoArgs, ctx: OperationContext): Promise<OperationResult> {
   const target = await resolveTarget(args, ctx.config, ctx.deadline);
-  const client = new PrometheusClient(target, ctx.config);
+  const client = cachedClient(target, ctx.config);
 
   const started = performance.now();
   let reachability: Record<string, unknown>;
@@ -161,8 +161,20 @@ async function clientFor(
   args: { workspace_id?: string; region?: string },
   ctx: OperationContext,
 ): Promise<PrometheusClient> {
-  const target: ResolvedTarget = await resolveTarget(args, ctx.config, ctx.deadline);
-  return new PrometheusClient(target, ctx.config);
+  return cachedClient(await resolveTarget(args, ctx.config, ctx.deadline), ctx.config);
+}
+
+// One client per endpoint, region and signing mode, for the container's life.
+const clients = new Map<string, PrometheusClient>();
+
+function cachedClient(target: ResolvedTarget, config: Config): PrometheusClient {
+  const key = `${target.baseUrl.href} ${target.region} ${target.sigv4}`;
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = new PrometheusClient(target, config);
+    clients.set(key, client);
+  }
+  return client;
 }
 
 function fromAnswer(answer: PrometheusAnswer<QueryData>, limits: { maxSeries?: number; maxPoints?: number }): OperationResult {

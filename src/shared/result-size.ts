@@ -69,19 +69,22 @@ export function fitToBudget(
   if (worstCase <= budgetBytes) return { envelope };
   const list = bigList(envelope.data);
   if (list === undefined) return { envelope };
-  const total = responseBytes(shape, envelope);
-  if (total <= budgetBytes) return { envelope };
 
-  const itemBytes = list.items.map((item) => itemSize(shape, item));
-  const overhead = total - itemBytes.reduce((a, b) => a + b, 0);
-  // Room for the note and flag added below.
-  let room = budgetBytes - overhead - 1024;
+  // Measure the items one by one, and only until the budget is spent: a 25 MB answer
+  // costs one pass over the 6 MB kept, not a full serialization.
+  let room = budgetBytes - responseBytes(shape, { ...envelope, data: list.replace([]) }) - NOTE_ROOM_BYTES;
   let keep = 0;
-  while (keep < itemBytes.length && room - itemBytes[keep]! >= 0) room -= itemBytes[keep++]!;
+  while (keep < list.items.length) {
+    const size = itemSize(shape, list.items[keep]);
+    if (size > room) break;
+    room -= size;
+    keep++;
+  }
+  if (keep === list.items.length) return { envelope };
 
   const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
   const note =
-    `the complete answer (${mb(total)} MB) is larger than the ${mb(budgetBytes)} MB response budget: ` +
+    `the complete answer (about ${mb(upstreamBytes)} MB from Prometheus) is larger than the ${mb(budgetBytes)} MB response budget: ` +
     `returned ${keep} of ${list.items.length} ${list.unit}; narrow the query (more label matchers, sum by, topk)` +
     (list.unit === 'series' ? ' or pass max_series / max_points' : ' or pass match / limit');
   const notes = envelope.note === undefined ? [note] : [envelope.note, note];
@@ -90,6 +93,9 @@ export function fitToBudget(
     returned: keep,
   };
 }
+
+/** Room kept for the note and flag added to a cut answer. */
+const NOTE_ROOM_BYTES = 1024;
 
 function isSeriesList(data: { resultType?: unknown; result?: unknown }): data is { resultType: string; result: unknown[] } {
   return (data.resultType === 'vector' || data.resultType === 'matrix') && Array.isArray(data.result);

@@ -1,22 +1,33 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HttpRequest } from './http';
 
 /**
- * SigV4 for the `aps` service. Credentials come from the SDK's default provider chain
- * (in Lambda: the function role's variables), created once and cached by the chain
- * until they expire. Signed headers never leave this module except on the wire.
+ * SigV4 for the `aps` service, with the SDK's default credential chain. Its first link,
+ * the environment (where Lambda puts the function role's credentials), is read here;
+ * the rest of the chain (profiles, SSO, IMDS…), a large module, is loaded only when the
+ * environment has no credentials. Signed headers never leave this module except on the wire.
  */
 
-let credentials: AwsCredentialIdentityProvider | undefined;
 const signers = new Map<string, SignatureV4>();
+let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+
+const credentials: AwsCredentialIdentityProvider = async () => {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+  if (accessKeyId && secretAccessKey) {
+    const identity: AwsCredentialIdentity = sessionToken
+      ? { accessKeyId, secretAccessKey, sessionToken }
+      : { accessKeyId, secretAccessKey };
+    return identity;
+  }
+  chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+  return (await chain)();
+};
 
 function signerFor(region: string): SignatureV4 {
   let signer = signers.get(region);
   if (signer === undefined) {
-    credentials ??= defaultProvider();
     signer = new SignatureV4({ service: 'aps', region, credentials, sha256: Sha256 });
     signers.set(region, signer);
   }

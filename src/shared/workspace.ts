@@ -86,7 +86,8 @@ async function describeWorkspace(
   const { AmpClient, DescribeWorkspaceCommand } = await import('@aws-sdk/client-amp');
   let client = clients.get(region);
   if (client === undefined) {
-    client = tracer.captureAWSv3Client(new AmpClient({ region }));
+    client = new AmpClient({ region });
+    if (tracer !== undefined) client = tracer.captureAWSv3Client(client);
     clients.set(region, client);
   }
 

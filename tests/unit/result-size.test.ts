@@ -43,7 +43,8 @@ describe('fitToBudget', () => {
     const full = envelope(matrix(40, 100));
     const size = responseBytes(shape, full);
     const budget = Math.floor(size / 2);
-    const { envelope: cut, returned } = fitToBudget(full, shape, budget, size);
+    const upstream = Buffer.byteLength(JSON.stringify(full.data));
+    const { envelope: cut, returned } = fitToBudget(full, shape, budget, upstream);
 
     expect(responseBytes(shape, cut)).toBeLessThanOrEqual(budget);
     expect(returned).toBeGreaterThan(0);
@@ -53,9 +54,14 @@ describe('fitToBudget', () => {
     expect(responseBytes(shape, oneMore)).toBeGreaterThan(budget - 1024);
     expect(cut.truncated).toBe(true);
     expect(cut.note).toBe(
-      `the complete answer (${(size / 1e6).toFixed(1)} MB) is larger than the ${(budget / 1e6).toFixed(1)} MB response budget: ` +
+      `the complete answer (about ${(upstream / 1e6).toFixed(1)} MB from Prometheus) is larger than the ${(budget / 1e6).toFixed(1)} MB response budget: ` +
         `returned ${returned} of 40 series; narrow the query (more label matchers, sum by, topk) or pass max_series / max_points`,
     );
+  });
+
+  it('returns an answer that fits as it is, even when Prometheus sent a lot', () => {
+    const e = envelope(matrix(3, 3));
+    expect(fitToBudget(e, 'flat', 6_000, 1_000_000)).toEqual({ envelope: e });
   });
 
   it('keeps an earlier note', () => {

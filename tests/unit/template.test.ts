@@ -64,7 +64,13 @@ describe.each(FUNCTIONS)('$name', ({ id, name, file, memory, timeout, policies }
     });
     expect(fn.Metadata).toMatchObject({
       BuildMethod: 'esbuild',
-      BuildProperties: { Minify: true, Target: 'node20', EntryPoints: [`src/handlers/${file}.ts`] },
+      BuildProperties: {
+        Minify: true,
+        Target: 'node20',
+        Sourcemap: false,
+        EntryPoints: [`src/handlers/${file}.ts`],
+        External: ['@aws-sdk/client-amp', '@aws-sdk/credential-provider-node'],
+      },
     });
     expect(existsSync(path.join(ROOT, 'src', 'handlers', `${file}.ts`))).toBe(true);
   });
