@@ -22,6 +22,8 @@ export interface Config {
   workspaceCacheTtlMs: number;
   /** Largest response a function sends; larger answers are cut, with a note. */
   responseBudgetBytes: number;
+  /** The only workspaces requests may name (ALLOWED_WORKSPACE_IDS); undefined allows any. */
+  allowedWorkspaceIds?: ReadonlySet<string>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 1024 ** 3),
     workspaceCacheTtlMs: integer(env, 'WORKSPACE_CACHE_TTL_SECONDS', 300, 0, 86_400) * 1000,
     responseBudgetBytes: integer(env, 'RESPONSE_BUDGET_BYTES', MAX_RESPONSE_BUDGET_BYTES, 1024, MAX_RESPONSE_BUDGET_BYTES),
+    allowedWorkspaceIds: list(env, 'ALLOWED_WORKSPACE_IDS', WORKSPACE_ID_PATTERN),
   };
 }
 
@@ -50,6 +53,17 @@ function matching(env: NodeJS.ProcessEnv, name: string, pattern: string): string
     throw new Error(`environment variable ${name} must match ${pattern}`);
   }
   return raw;
+}
+
+/** A comma-separated list, each entry matching `pattern`; empty entries are ignored. */
+function list(env: NodeJS.ProcessEnv, name: string, pattern: string): ReadonlySet<string> | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const re = new RegExp(pattern);
+  const bad = entries.find((e) => !re.test(e));
+  if (bad !== undefined) throw new Error(`environment variable ${name} has an entry that does not match ${pattern}`);
+  return entries.length === 0 ? undefined : new Set(entries);
 }
 
 function url(env: NodeJS.ProcessEnv, name: string): URL | undefined {

@@ -5,7 +5,7 @@ import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './o
 import { execute, type OperationContext } from './operations';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
 import { fitToBudget } from './result-size';
-import { assertNoDangerousPatterns } from './security';
+import { assertNoDangerousPatterns, assertWorkspaceAllowed } from './security';
 import { OPERATIONS, validateArgs, type Operation } from './schemas';
 
 /** Time kept back from the Lambda deadline to shape and return the answer. */
@@ -32,8 +32,10 @@ export function createHandler(operation?: Operation): LambdaHandler<unknown, Han
       resolved = routed.operation;
       logger.appendKeys({ operation: resolved });
       const args = validateArgs(resolved, routed.args);
-      logger.appendKeys({ workspace_id: args.workspace_id ?? config.defaultWorkspaceId });
+      const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
+      logger.appendKeys({ workspace_id: workspaceId });
       assertNoDangerousPatterns(args as Record<string, unknown>);
+      assertWorkspaceAllowed(workspaceId, config.allowedWorkspaceIds);
 
       const result = await execute(resolved, args, ctx);
       const { data, warnings, infos, notes } = result;

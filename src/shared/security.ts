@@ -1,4 +1,4 @@
-import { BlockedPatternError } from './errors';
+import { AccessDeniedError, BlockedPatternError } from './errors';
 
 /**
  * The seed's dangerous-pattern list, exactly: command injection, file access and
@@ -42,6 +42,14 @@ export function assertNoDangerousPatterns(args: Record<string, unknown>): void {
       if (pattern !== undefined) throw new BlockedPatternError(field, pattern);
     }
   }
+}
+
+/** With an allow-list configured, a workspace outside it is refused before any call. */
+export function assertWorkspaceAllowed(workspaceId: string | undefined, allowed: ReadonlySet<string> | undefined): void {
+  if (allowed === undefined || workspaceId === undefined || allowed.has(workspaceId)) return;
+  throw new AccessDeniedError(
+    `workspace ${workspaceId} is not one this deployment may query (ALLOWED_WORKSPACE_IDS: ${[...allowed].join(', ')})`,
+  );
 }
 
 function* stringsIn(value: unknown): Generator<string> {

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 64 * 1024 * 1024,
       workspaceCacheTtlMs: 300_000,
       responseBudgetBytes: 6_000_000,
+      allowedWorkspaceIds: undefined,
     });
   });
 
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
       PROMETHEUS_MAX_RESPONSE_BYTES: '2048',
       WORKSPACE_CACHE_TTL_SECONDS: '0',
       RESPONSE_BUDGET_BYTES: '200000',
+      ALLOWED_WORKSPACE_IDS: 'ws-12345678-abcd-1234-efgh-123456789012, ,ws-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee,',
     });
     expect(config).toEqual({
       defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 2048,
       workspaceCacheTtlMs: 0,
       responseBudgetBytes: 200_000,
+      allowedWorkspaceIds: new Set(['ws-12345678-abcd-1234-efgh-123456789012', 'ws-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee']),
     });
   });
 
@@ -45,6 +48,7 @@ describe('loadConfig', () => {
     [{ PROMETHEUS_URL: 'https://user:secret@example.com' }, 'must not carry credentials, a query or a fragment'],
     [{ PROMETHEUS_SIGV4: 'maybe' }, 'environment variable PROMETHEUS_SIGV4 must be true or false'],
     [{ PROMETHEUS_MAX_ATTEMPTS: '0' }, 'environment variable PROMETHEUS_MAX_ATTEMPTS must be an integer from 1 to 10'],
+    [{ ALLOWED_WORKSPACE_IDS: 'ws-12345678-abcd-1234-efgh-123456789012,../x' }, 'environment variable ALLOWED_WORKSPACE_IDS has an entry that does not match'],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

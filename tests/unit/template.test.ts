@@ -34,6 +34,7 @@ describe('Globals', () => {
       POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
       WORKSPACE_ID: { Ref: 'WorkspaceId' },
       RESPONSE_BUDGET_BYTES: { Ref: 'ResponseBudgetBytes' },
+      ALLOWED_WORKSPACE_IDS: { 'Fn::Join': [',', [{ Ref: 'WorkspaceId' }, { 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }]] },
     });
   });
 

@@ -1,0 +1,169 @@
+import type http from 'node:http';
+import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { T0 } from '../fixtures/expected';
+import type { RecordedRequest } from '../support/amp-front';
+import { envelopeOf, startHarness, type Harness } from '../support/harness';
+
+/**
+ * Fault injection through the AMP-like front (which still checks every signature):
+ * the upstream misbehaves, and each test asserts exactly what the function does.
+ */
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => harness.stop());
+beforeEach(() => {
+  harness.front.requests.length = 0;
+  harness.front.fault = undefined;
+});
+
+const SUM_UP = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } };
+const query = async (remainingMs = 30_000) => (await harness.handler('query'))({ query: 'sum(up)', time: T0 }, lambdaContext({ remainingMs }));
+
+/** The first `times` requests get `answer`; the rest reach Prometheus. */
+function failFirst(times: number, answer: (res: http.ServerResponse, req: RecordedRequest) => void): void {
+  let seen = 0;
+  harness.front.fault = (req, res) => {
+    if (seen++ >= times) return false;
+    answer(res, req);
+    return true;
+  };
+}
+
+const reply = (status: number, body: string, headers: Record<string, string> = {}) => (res: http.ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body);
+};
+
+const attempts = () => harness.front.requests.filter((r) => r.endpoint === 'query').length;
+
+describe('transient faults are retried, then succeed', () => {
+  it.each([500, 502, 503, 504])('HTTP %d twice, then the answer', async (status) => {
+    failFirst(2, reply(status, '{"message":"try again"}'));
+    expect(await query()).toEqual(SUM_UP);
+    expect(attempts()).toBe(3);
+  });
+
+  it('429 with Retry-After: waits as told, then the answer', async () => {
+    failFirst(1, reply(429, '{"message":"Rate exceeded"}', { 'retry-after': '1' }));
+    const started = Date.now();
+    expect(await query()).toEqual(SUM_UP);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(attempts()).toBe(2);
+  });
+
+  it('429 without Retry-After: backs off, then the answer', async () => {
+    failFirst(2, reply(429, '{"message":"Rate exceeded"}'));
+    expect(await query()).toEqual(SUM_UP);
+    expect(attempts()).toBe(3);
+  });
+
+  it('a reset connection, then the answer', async () => {
+    failFirst(1, (res) => res.socket?.destroy());
+    expect(await query()).toEqual(SUM_UP);
+    expect(attempts()).toBe(2);
+  });
+});
+
+describe('attempts are bounded', () => {
+  it('503 every time: three attempts, then a 502 that says so', async () => {
+    failFirst(Infinity, reply(503, '{"message":"Service Unavailable"}'));
+    expect(await query()).toEqual({
+      status: 'error',
+      error: { type: 'upstream_error', message: 'Prometheus answered HTTP 503 (after 3 attempts): Service Unavailable' },
+    });
+    expect(attempts()).toBe(3);
+  });
+
+  it('429 every time: a 429 after three attempts', async () => {
+    failFirst(Infinity, reply(429, '{"message":"Rate exceeded"}'));
+    expect(await query()).toEqual({
+      status: 'error',
+      error: { type: 'throttled', message: 'Prometheus throttled the request (after 3 attempts): Rate exceeded' },
+    });
+    expect(attempts()).toBe(3);
+  });
+
+  it.each([
+    [400, '{"message":"Bad request"}', 'bad_data', 'HTTP 400: Bad request'],
+    [403, '{"message":"User is not authorized"}', 'access_denied', 'Prometheus refused the request (HTTP 403): User is not authorized'],
+    [404, '{"message":"Not found"}', 'workspace_not_found', 'Prometheus answered HTTP 404: Not found; check the workspace ID and region (or PROMETHEUS_URL)'],
+    [413, 'Payload Too Large', 'bad_data', 'HTTP 413: Payload Too Large'],
+  ])('never retries HTTP %d', async (status, body, type, message) => {
+    failFirst(Infinity, reply(status, body));
+    expect(await query()).toEqual({ status: 'error', error: { type, message } });
+    expect(attempts()).toBe(1);
+  });
+});
+
+describe("Prometheus' own errors keep their type and message", () => {
+  it.each([
+    [400, 'bad_data', 'invalid parameter "query": 1:5: parse error: unexpected end of input', 400],
+    [422, 'execution', 'found duplicate series for the match group', 400],
+    [503, 'timeout', 'query timed out in expression evaluation', 504],
+    [503, 'canceled', 'query was canceled in query queue', 502],
+  ])('HTTP %d %s', async (httpStatus, errorType, error, statusCode) => {
+    failFirst(Infinity, reply(httpStatus, JSON.stringify({ status: 'error', errorType, error })));
+    const handler = await harness.handler('query');
+    const result = (await handler({ body: { query: 'sum(up)', time: T0 } }, lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(statusCode);
+    const retried = httpStatus >= 500 ? ' (after 3 attempts)' : '';
+    expect(JSON.parse(result.body)).toEqual({ status: 'error', error: { type: errorType, message: `${error}${retried}` } });
+  });
+});
+
+describe('broken answers', () => {
+  it('malformed JSON: a 502, not retried, not a crash', async () => {
+    failFirst(Infinity, reply(200, '{"status":"success","data":{"resultType":"vec'));
+    expect(await query()).toEqual({
+      status: 'error',
+      error: { type: 'upstream_error', message: 'Prometheus answered query with a body that is not a Prometheus API response' },
+    });
+    expect(attempts()).toBe(1);
+  });
+
+  it('an answer slower than the time left: gives up with a 504 before the deadline', async () => {
+    harness.front.fault = (_req, res) => {
+      const timer = setTimeout(reply(200, JSON.stringify(SUM_UP)), 5_000, res);
+      res.on('close', () => clearTimeout(timer));
+      return true;
+    };
+    const started = Date.now();
+    const result = await query(1_500);
+    const took = Date.now() - started;
+    expect(result).toEqual({
+      status: 'error',
+      error: {
+        type: 'upstream_timeout',
+        message:
+          "Prometheus did not answer before the function's deadline (1 attempt); narrow the query (shorter range, larger step, fewer series) or raise the timeout",
+      },
+    });
+    // The function keeps time to answer: it stops 500 ms before its deadline.
+    expect(took).toBeLessThan(1_500);
+    expect(took).toBeGreaterThanOrEqual(900);
+  });
+
+  it('an answer larger than the 6 MB Lambda limit: cut to fit, with the flag, never a Lambda error', async () => {
+    const series = Array.from({ length: 4000 }, (_, i) => ({
+      metric: { __name__: 'big', instance: `host-${i}` },
+      values: Array.from({ length: 100 }, (_, p) => [T0 + p * 15, String(i + p)]),
+    }));
+    const body = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: series } });
+    expect(body.length).toBeGreaterThan(8_000_000);
+    failFirst(Infinity, reply(200, body));
+
+    const handler = await harness.handler('range-query');
+    const result = (await handler({ body: { query: 'big', start: T0, end: T0 + 1485, step: 15 } }, lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(6_000_000);
+    const envelope = envelopeOf(result);
+    expect(envelope.status).toBe('success');
+    expect((envelope as { truncated?: boolean }).truncated).toBe(true);
+    const returned = envelope.data.result.length as number;
+    expect(envelope.data.result).toEqual(series.slice(0, returned));
+    expect((envelope as { note?: string }).note).toContain(`returned ${returned} of 4000 series`);
+  });
+});
