@@ -62,6 +62,13 @@ export class ConfigurationError extends AppError {
   readonly type = 'configuration_error';
 }
 
+/** A failure the core did not expect: its details go to the logs, not to the caller. */
+export class InternalError extends AppError {
+  override readonly name = 'InternalError';
+  readonly statusCode = 500;
+  readonly type = 'internal_error';
+}
+
 /** Still throttled once the retries are spent. */
 export class ThrottledError extends AppError {
   override readonly name = 'ThrottledError';

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { config } from './config';
-import { AppError, ValidationError } from './errors';
+import { AppError, InternalError, ValidationError } from './errors';
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
 import { execute, type OperationContext } from './operations';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
@@ -119,12 +119,6 @@ function asAppError(error: unknown, context: Context | undefined): AppError {
   const { name, message, stack } = (error ?? {}) as Partial<Error>;
   logger.error('unexpected error', { error: { name, message, stack } });
   return new InternalError(`internal error; the function's logs have the details (request ${context?.awsRequestId ?? 'unknown'})`);
-}
-
-class InternalError extends AppError {
-  override readonly name = 'InternalError';
-  readonly statusCode = 500;
-  readonly type = 'internal_error';
 }
 
 function record(

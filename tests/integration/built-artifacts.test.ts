@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EXPECTED_EVENT_DATA } from '../fixtures/expected';
-import { startAmpFront, type AmpFront } from '../support/amp-front';
-import { TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
+import type { AmpFront } from '../support/amp-front';
+import { startTestFront } from '../support/harness';
 import { FUNCTIONS } from '../support/events';
 import { readTemplate } from '../support/template';
 
@@ -37,12 +37,7 @@ function bundleOf(name: string): { file: string; exportName: string; timeout: nu
 let front: AmpFront;
 beforeAll(async () => {
   if (!existsSync(path.join(BUILD, 'template.yaml'))) throw new Error('no .aws-sam/build: run `npm run build` first');
-  front = await startAmpFront({
-    upstream: process.env.LOCAL_PROMETHEUS_URL!,
-    workspaces: [TEST_WORKSPACE_ID],
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-  });
+  front = await startTestFront();
 });
 afterAll(async () => front.stop());
 

@@ -2,8 +2,9 @@ import { AmpClient, DescribeWorkspaceCommand } from '@aws-sdk/client-amp';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as serverInfo } from '../../src/handlers/server-info';
 import { handler as query } from '../../src/handlers/query';
-import { startAmpFront, type AmpFront } from '../support/amp-front';
-import { TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
+import type { AmpFront } from '../support/amp-front';
+import { startTestFront } from '../support/harness';
+import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
@@ -17,12 +18,7 @@ const T0 = 1680307200;
 let front: AmpFront;
 
 beforeAll(async () => {
-  front = await startAmpFront({
-    upstream: process.env.LOCAL_PROMETHEUS_URL!,
-    workspaces: [TEST_WORKSPACE_ID],
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-  });
+  front = await startTestFront();
   amp.on(DescribeWorkspaceCommand, { workspaceId: TEST_WORKSPACE_ID }).resolves({
     workspace: {
       workspaceId: TEST_WORKSPACE_ID,

@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_METRICS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
-import { startAmpFront, type AmpFront } from '../support/amp-front';
-import { TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
+import type { AmpFront } from '../support/amp-front';
+import { startTestFront } from '../support/harness';
 
 /**
  * The local MCP server, driven by the SDK's real MCP client over stdio and over
@@ -18,12 +18,7 @@ const TOOLS = JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8'));
 let front: AmpFront;
 
 beforeAll(async () => {
-  front = await startAmpFront({
-    upstream: process.env.LOCAL_PROMETHEUS_URL!,
-    workspaces: [TEST_WORKSPACE_ID],
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-  });
+  front = await startTestFront();
 });
 afterAll(async () => front.stop());
 

@@ -15,15 +15,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+/** The AMP-like front before the integration run's Prometheus, serving the test workspace. */
+export function startTestFront(): Promise<AmpFront> {
   const upstream = process.env.LOCAL_PROMETHEUS_URL;
   if (upstream === undefined) throw new Error('LOCAL_PROMETHEUS_URL is not set: run through the integration project');
-  const front = await startAmpFront({
-    upstream,
-    workspaces: [TEST_WORKSPACE_ID],
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-  });
+  return startAmpFront({ upstream, workspaces: [TEST_WORKSPACE_ID], region: TEST_REGION, credentials: TEST_CREDENTIALS });
+}
+
+export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+  const front = await startTestFront();
   return {
     front,
     handler: (name) => loadHandler(name, { PROMETHEUS_URL: front.workspaceUrl, ...env }),
