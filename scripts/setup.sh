@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local demo need on a Debian/Ubuntu machine with Node.js 20+:
-# Debian's prometheus package (prometheus and promtool), the npm packages, and the AWS SAM
-# CLI, cfn-lint and cfn-lint-serverless in a virtualenv (.venv).
+# Debian's prometheus package (prometheus and promtool), the npm packages, the AWS SAM CLI,
+# cfn-lint and cfn-lint-serverless in a virtualenv (.venv), and the moto AWS emulator in
+# another (.venv-moto: its server extra pins older cfn-lint and SAM translator versions).
 # Idempotent: what is already installed is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
