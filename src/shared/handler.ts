@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { config } from './config';
-import { AppError, InternalError, ValidationError } from './errors';
+import { AppError, InternalError, PrometheusApiError, ValidationError } from './errors';
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
 import { execute, type OperationContext } from './operations';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
@@ -56,9 +56,11 @@ export function createHandler(operation?: Operation): LambdaHandler<unknown, Han
     } catch (error) {
       const failure = asAppError(error, context);
       statusCode = failure.statusCode;
+      const warnings = failure instanceof PrometheusApiError ? failure.warnings : [];
       return toResult(shape, statusCode, {
         status: 'error',
         error: { type: failure.type, message: failure.message },
+        ...(warnings.length === 0 ? {} : { warnings }),
       });
     } finally {
       const latencyMs = performance.now() - started;

@@ -22,6 +22,8 @@ export interface SuccessEnvelope {
 export interface ErrorEnvelope {
   status: 'error';
   error: { type: string; message: string };
+  /** Prometheus' own warnings, when its error answer had any. */
+  warnings?: string[];
 }
 
 export type Envelope = SuccessEnvelope | ErrorEnvelope;

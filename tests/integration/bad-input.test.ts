@@ -1,5 +1,5 @@
 import { DANGEROUS_PATTERNS } from '../../src/shared/security';
-import { envelopeOf, startHarness, type Harness } from '../support/harness';
+import { envelopeOf, useHarness, type Harness } from '../support/harness';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
@@ -7,14 +7,7 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
  * reaches the front (so nothing reaches Prometheus).
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => harness.stop());
-beforeEach(() => {
-  harness.front.requests.length = 0;
-});
+const harness = useHarness();
 afterEach(() => {
   expect(harness.front.requests).toHaveLength(0);
 });

@@ -2,22 +2,14 @@ import type http from 'node:http';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { T0 } from '../fixtures/expected';
 import type { RecordedRequest } from '../support/amp-front';
-import { envelopeOf, startHarness, type Harness } from '../support/harness';
+import { envelopeOf, useHarness } from '../support/harness';
 
 /**
  * Fault injection through the AMP-like front (which still checks every signature):
  * the upstream misbehaves, and each test asserts exactly what the function does.
  */
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => harness.stop());
-beforeEach(() => {
-  harness.front.requests.length = 0;
-  harness.front.fault = undefined;
-});
+const harness = useHarness();
 
 const SUM_UP = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } };
 const query = async (remainingMs = 30_000) => (await harness.handler('query'))({ query: 'sum(up)', time: T0 }, lambdaContext({ remainingMs }));
@@ -111,6 +103,16 @@ describe("Prometheus' own errors keep their type and message", () => {
     expect(result.statusCode).toBe(statusCode);
     const retried = httpStatus >= 500 ? ' (after 3 attempts)' : '';
     expect(JSON.parse(result.body)).toEqual({ status: 'error', error: { type: errorType, message: `${error}${retried}` } });
+  });
+});
+
+it("keeps Prometheus' warnings on an error answer", async () => {
+  const warnings = ['PromQL info: metric might not be a counter, name does not end in _total'];
+  failFirst(Infinity, reply(422, JSON.stringify({ status: 'error', errorType: 'execution', error: 'vector cannot contain metrics with the same labelset', warnings })));
+  expect(await query()).toEqual({
+    status: 'error',
+    error: { type: 'execution', message: 'vector cannot contain metrics with the same labelset' },
+    warnings,
   });
 });
 

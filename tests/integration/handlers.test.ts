@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
-import { envelopeOf, loadHandler, startHarness, type Harness } from '../support/harness';
+import { envelopeOf, loadHandler, useHarness } from '../support/harness';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
@@ -13,15 +13,7 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 const TOOL_NAMES = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string }[]).map((t) => t.name);
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => harness.stop());
-beforeEach(() => {
-  harness.front.requests.length = 0;
-});
+const harness = useHarness();
 afterEach(() => {
   // Every request the functions made reached the front with a valid signature.
   for (const request of harness.front.requests) expect(request.signatureError).toBeUndefined();

@@ -31,6 +31,23 @@ export async function startHarness(env: Record<string, string | undefined> = {})
   };
 }
 
+/**
+ * The harness for one test file: started before its tests, stopped after them, and
+ * with the front's record and fault cleared before each test.
+ */
+export function useHarness(env: Record<string, string | undefined> = {}): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(harness, await startHarness(env));
+  });
+  afterAll(async () => harness.stop());
+  beforeEach(() => {
+    harness.front.requests.length = 0;
+    harness.front.fault = undefined;
+  });
+  return harness;
+}
+
 /** Imports a handler in a fresh module registry, so its configuration is read from `env`. */
 export async function loadHandler(name: FunctionName, env: Record<string, string | undefined>): Promise<Handler> {
   const saved = { ...process.env };
