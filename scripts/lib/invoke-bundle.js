@@ -1,5 +1,5 @@
 // Loads one built bundle (sam build output) in this fresh Node process, invokes its
-// handler once with an event file, and prints {result, timings} as JSON. Plain
+// handler once with an event file, and prints {result, timings, maxRssBytes} as JSON. Plain
 // CommonJS on purpose: nothing is loaded besides Node and the bundle itself.
 //
 //   node scripts/lib/invoke-bundle.js <bundle.js> <handler export> <event.json> [timeout seconds]
@@ -18,7 +18,7 @@ async function main() {
     functionName: path.basename(path.dirname(bundle)),
     functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:local',
-    memoryLimitInMB: '256',
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || '256',
     awsRequestId: 'local-bundle-invoke',
     logGroupName: '/aws/lambda/local',
     logStreamName: 'local',
@@ -26,9 +26,18 @@ async function main() {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   });
   const done = performance.now();
-  process.stdout.write(
-    `${JSON.stringify({ result, timings: { startToLoadMs: beforeLoad, loadMs: loaded - beforeLoad, invokeMs: done - loaded } })}\n`,
-  );
+  // Lambda refuses a synchronous response over 6 MB: so does this stand-in.
+  const bytes = Buffer.byteLength(JSON.stringify(result) || '');
+  if (bytes > 6 * 1024 * 1024) throw new Error(`response of ${bytes} bytes exceeds Lambda's 6 MB limit`);
+  // Exit once the answer is written: a large one to a pipe is written in several turns.
+  await new Promise((resolve) => process.stdout.write(
+    `${JSON.stringify({
+      result,
+      timings: { startToLoadMs: beforeLoad, loadMs: loaded - beforeLoad, invokeMs: done - loaded },
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    })}\n`,
+    resolve,
+  ));
 }
 
 main().then(

@@ -24,6 +24,22 @@ export interface Config {
   responseBudgetBytes: number;
   /** The only workspaces requests may name (ALLOWED_WORKSPACE_IDS); undefined allows any. */
   allowedWorkspaceIds?: ReadonlySet<string>;
+  /** The only regions requests may name (ALLOWED_REGIONS); undefined allows any. */
+  allowedRegions?: ReadonlySet<string>;
+}
+
+/**
+ * Parsing JSON costs several times its size in memory (measured: a 63 MB answer took
+ * ~400 MB RSS), so the largest answer read is a fraction of the function's memory
+ * (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, set by Lambda): larger ones get a clear "narrow
+ * the query" error instead of an out-of-memory crash.
+ */
+export const MEMORY_PER_RESPONSE_BYTE = 16;
+const LOCAL_MEMORY_MB = 1024;
+
+function defaultMaxResponseBytes(env: NodeJS.ProcessEnv): number {
+  const memoryMb = integer(env, 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', LOCAL_MEMORY_MB, 128, 10_240);
+  return Math.floor((memoryMb * 1024 * 1024) / MEMORY_PER_RESPONSE_BYTE);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -33,10 +49,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     prometheusUrl: url(env, 'PROMETHEUS_URL'),
     sigv4: boolean(env, 'PROMETHEUS_SIGV4', true),
     maxAttempts: integer(env, 'PROMETHEUS_MAX_ATTEMPTS', 3, 1, 10),
-    maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 1024 ** 3),
+    maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', defaultMaxResponseBytes(env), 1024, 1024 ** 3),
     workspaceCacheTtlMs: integer(env, 'WORKSPACE_CACHE_TTL_SECONDS', 300, 0, 86_400) * 1000,
     responseBudgetBytes: integer(env, 'RESPONSE_BUDGET_BYTES', MAX_RESPONSE_BUDGET_BYTES, 1024, MAX_RESPONSE_BUDGET_BYTES),
     allowedWorkspaceIds: list(env, 'ALLOWED_WORKSPACE_IDS', WORKSPACE_ID_PATTERN),
+    allowedRegions: list(env, 'ALLOWED_REGIONS', REGION_PATTERN),
   };
 }
 

@@ -5,7 +5,7 @@ import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './o
 import { execute, type OperationContext } from './operations';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
 import { fitToBudget } from './result-size';
-import { assertNoDangerousPatterns, assertWorkspaceAllowed } from './security';
+import { assertNoDangerousPatterns, assertRegionAllowed, assertWorkspaceAllowed } from './security';
 import { OPERATIONS, validateArgs, type Operation } from './schemas';
 
 /** Time kept back from the Lambda deadline to shape and return the answer. */
@@ -36,6 +36,7 @@ export function createHandler(operation?: Operation): LambdaHandler<unknown, Han
       logger.appendKeys({ workspace_id: workspaceId });
       assertNoDangerousPatterns(args as Record<string, unknown>);
       assertWorkspaceAllowed(workspaceId, config.allowedWorkspaceIds);
+      assertRegionAllowed(args.region, config.allowedRegions);
 
       const result = await execute(resolved, args, ctx);
       const { data, warnings, infos, notes } = result;
@@ -114,12 +115,14 @@ function deadlineOf(context: Context | undefined): number {
 
 function asAppError(error: unknown, context: Context | undefined): AppError {
   if (error instanceof AppError) {
-    if (error.statusCode >= 500) logger.error('request failed upstream', { type: error.type, message: error.message });
-    else logger.info('request refused', { type: error.type, message: error.message });
+    // Under `error`: Powertools reserves (and drops) top-level keys such as `message`.
+    const reason = { error: { type: error.type, message: error.message } };
+    if (isFault(error.statusCode)) logger.error('request failed', reason);
+    else logger.info('request refused', reason);
     return error;
   }
   const { name, message, stack } = (error ?? {}) as Partial<Error>;
-  logger.error('unexpected error', { error: { name, message, stack } });
+  logger.error('unexpected error', { error: { type: 'internal_error', name, message, stack } });
   return new InternalError(`internal error; the function's logs have the details (request ${context?.awsRequestId ?? 'unknown'})`);
 }
 
@@ -131,15 +134,27 @@ function record(
   ctx: OperationContext,
 ): void {
   metrics.addDimension('operation', operation ?? 'unknown');
+  // A second dimension set, per function, for the alarms: every answer is an envelope,
+  // so AWS/Lambda Errors counts only crashes, never a 403 or a 5xx from AMP.
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  if (functionName !== undefined) metrics.addDimensions({ function_name: functionName });
+  metrics.addMetric('Requests', MetricUnit.Count, 1);
+  metrics.addMetric('Faults', MetricUnit.Count, isFault(statusCode) ? 1 : 0);
   metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
   metrics.addMetric('SeriesReturned', MetricUnit.Count, count);
   metrics.addMetric('UpstreamErrors', MetricUnit.Count, ctx.stats.upstreamErrors);
   metrics.addMetric('Retries', MetricUnit.Count, ctx.stats.retries);
-  metrics.addMetric(statusCode < 400 ? 'Successes' : 'Failures', MetricUnit.Count, 1);
+  metrics.addMetric('Successes', MetricUnit.Count, statusCode < 400 ? 1 : 0);
+  metrics.addMetric('Failures', MetricUnit.Count, statusCode < 400 ? 0 : 1);
   logger.info('request completed', {
     status_code: statusCode,
     latency_ms: Math.round(latencyMs * 10) / 10,
     series: count,
     retries: ctx.stats.retries,
   });
+}
+
+/** Failures that are the deployment's or the upstream's, not the caller's input: 403, 429 and 5xx. */
+function isFault(statusCode: number): boolean {
+  return statusCode === 403 || statusCode === 429 || statusCode >= 500;
 }

@@ -1,9 +1,9 @@
 import type { Config } from './config';
-import { AppError, ValidationError } from './errors';
+import { AppError, PrometheusApiError, ValidationError } from './errors';
 import { PrometheusClient, type CallOptions, type PrometheusAnswer } from './prometheus-client';
-import { assertValidPromQL } from './promql';
+import { assertValidPromQL, explainPromQL } from './promql';
 import {
-  MAX_POINTS_PER_SERIES,
+  MAX_RESOLUTION,
   type ArgsByOperation,
   type ListMetricsArgs,
   type Operation,
@@ -55,7 +55,8 @@ async function runQuery(args: QueryArgs, ctx: OperationContext): Promise<Operati
   const params: [string, string][] = [['query', args.query]];
   if (args.time !== undefined) params.push(['time', formatSeconds(parseTime('time', args.time, nowSeconds()))]);
   const client = await clientFor(args, ctx);
-  return fromAnswer(await client.call<QueryData>('query', params, ctx), { maxSeries: args.max_series });
+  const answer = await explained(args.query, client.call<QueryData>('query', params, ctx));
+  return fromAnswer(answer, { maxSeries: args.max_series });
 }
 
 async function runRangeQuery(args: RangeQueryArgs, ctx: OperationContext): Promise<OperationResult> {
@@ -67,11 +68,13 @@ async function runRangeQuery(args: RangeQueryArgs, ctx: OperationContext): Promi
   if (end < start) {
     throw new ValidationError(`field 'end' (${formatSeconds(end)}) is before field 'start' (${formatSeconds(start)})`);
   }
-  const points = Math.floor((end - start) / step) + 1;
-  if (points > MAX_POINTS_PER_SERIES) {
-    const minStep = Math.ceil((end - start) / (MAX_POINTS_PER_SERIES - 1));
+  // Prometheus' own rule: (end - start) / step may not exceed 11,000 (so 11,001 points pass).
+  if ((end - start) / step > MAX_RESOLUTION) {
+    const points = Math.floor((end - start) / step) + 1;
+    const exact = (end - start) / MAX_RESOLUTION;
+    const minStep = exact >= 1 ? Math.ceil(exact) : Math.ceil(exact * 1000) / 1000;
     throw new ValidationError(
-      `the range would return ${points} points per series, more than the limit of ${MAX_POINTS_PER_SERIES}: ` +
+      `the range would return ${points} points per series, more than Prometheus' limit of ${MAX_RESOLUTION + 1}: ` +
         `use a step of at least ${minStep}s or a shorter range`,
     );
   }
@@ -82,7 +85,7 @@ async function runRangeQuery(args: RangeQueryArgs, ctx: OperationContext): Promi
     ['end', formatSeconds(end)],
     ['step', formatSeconds(step)],
   ];
-  return fromAnswer(await client.call<QueryData>('query_range', params, ctx), {
+  return fromAnswer(await explained(args.query, client.call<QueryData>('query_range', params, ctx)), {
     maxSeries: args.max_series,
     maxPoints: args.max_points,
   });
@@ -186,6 +189,23 @@ function fromAnswer(answer: PrometheusAnswer<QueryData>, limits: { maxSeries?: n
     ...(notes.length === 0 ? {} : { notes }),
     ...warningsOf(answer),
   };
+}
+
+/** Adds, to Prometheus' refusal of a query, where Prometheus' grammar says it breaks. */
+async function explained<T>(query: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof PrometheusApiError) || error.type !== 'bad_data') throw error;
+    const explanation = await explainPromQL(query).catch(() => undefined);
+    if (explanation === undefined) throw error;
+    throw new PrometheusApiError(
+      error.type,
+      `${error.message} (PromQL grammar: ${explanation})`,
+      error.upstreamStatus,
+      error.warnings,
+    );
+  }
 }
 
 function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'warnings' | 'infos'> {

@@ -17,8 +17,15 @@ import { signRequest } from './sigv4';
  * steps in the AWS SDK middleware spirit: `signRequest` and `send` do one job each.
  */
 
-/** Query strings longer than this go as a POST form, like Prometheus' own UI does. */
+/** Query strings longer than this go as a POST form where the endpoint takes one. */
 export const MAX_GET_QUERY_LENGTH = 2048;
+
+/**
+ * The endpoints AMP serves over POST as well as GET (its API reference: QueryMetrics,
+ * GetSeries, and GetLabels' `/labels`). Every other one — `/label/<name>/values`,
+ * `/metadata`, `/rules`, `/alerts` — is GET only, whatever the length of its query.
+ */
+const POST_ENDPOINTS: ReadonlySet<string> = new Set(['query', 'query_range', 'series', 'labels']);
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 5000;
 
@@ -71,7 +78,7 @@ export class PrometheusClient {
     this.random = settings.random ?? Math.random;
   }
 
-  /** Calls `<baseUrl>/<endpoint>`: GET, or a POST form when the parameters are long. */
+  /** Calls `<baseUrl>/<endpoint>`: GET, or a POST form when the parameters are long and the endpoint takes one. */
   async call<T = unknown>(endpoint: string, params: Params, options: CallOptions): Promise<PrometheusAnswer<T>> {
     const request = this.buildRequest(endpoint, params);
     const response = await this.sendWithRetries(request, options);
@@ -80,12 +87,16 @@ export class PrometheusClient {
 
   private buildRequest(endpoint: string, params: Params): HttpRequest {
     const url = new URL(`${this.target.baseUrl.href.replace(/\/+$/, '')}/${endpoint}`);
-    const form = new URLSearchParams(params).toString();
     const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
-    if (form.length <= MAX_GET_QUERY_LENGTH) {
-      url.search = form;
+    // On the wire exactly as SigV4 canonicalizes it (space %20, `+` %2B): AWS signs the
+    // query string as received, and does not read `+` as a space.
+    const search = encodeQuery(params);
+    if (search.length <= MAX_GET_QUERY_LENGTH || !POST_ENDPOINTS.has(endpoint)) {
+      url.search = search;
       return { method: 'GET', url, headers };
     }
+    // A form body is signed as bytes: its own encoding is free.
+    const form = new URLSearchParams(params).toString();
     headers['content-type'] = 'application/x-www-form-urlencoded';
     headers['content-length'] = String(Buffer.byteLength(form));
     return { method: 'POST', url, headers, body: form };
@@ -105,7 +116,8 @@ export class PrometheusClient {
         outcome = { error: error as Error };
       }
 
-      const failure = 'error' in outcome ? classifyNetworkError(outcome.error, attempt) : classifyStatus(outcome.response);
+      const failure =
+        'error' in outcome ? classifyNetworkError(outcome.error, attempt) : classifyStatus(outcome.response, request);
       if (failure === undefined) return (outcome as { response: HttpResponse }).response;
       options.stats.upstreamErrors++;
       if (!failure.retryable || attempt >= maxAttempts) throw failure.error(attempt);
@@ -165,14 +177,17 @@ function classifyNetworkError(error: Error, attempt: number): Failure {
   };
 }
 
-function classifyStatus(response: HttpResponse): Failure | undefined {
+function classifyStatus(response: HttpResponse, request: HttpRequest): Failure | undefined {
   const { status } = response;
   if (status < 400) return undefined;
-  const retryable = status === 429 || status >= 500;
+  const body = parseJson(response.body);
+  // Prometheus' own errors (bad_data, execution, timeout, canceled…) answer the same
+  // way again: retrying a query that timed out would only multiply its cost.
+  const retryable = !isPrometheusError(body) && (status === 429 || status >= 500);
   return {
     retryable,
     retryAfterMs: retryable ? retryAfter(response.headers['retry-after']) : undefined,
-    error: (attempts, why) => statusError(response, retryable ? tries(attempts, why) : undefined),
+    error: (attempts, why) => statusError(response, body, request, retryable ? tries(attempts, why) : undefined),
   };
 }
 
@@ -180,10 +195,9 @@ function tries(attempts: number, why?: string): string {
   return `after ${attempts} attempt${attempts === 1 ? '' : 's'}${why === undefined ? '' : `; ${why}`}`;
 }
 
-function statusError(response: HttpResponse, context: string | undefined): AppError {
+function statusError(response: HttpResponse, body: unknown, request: HttpRequest, context: string | undefined): AppError {
   const { status } = response;
   const suffix = context === undefined ? '' : ` (${context})`;
-  const body = parseJson(response.body);
   if (isPrometheusError(body)) {
     return new PrometheusApiError(body.errorType, `${body.error}${suffix}`, status, body.warnings);
   }
@@ -195,6 +209,20 @@ function statusError(response: HttpResponse, context: string | undefined): AppEr
   if (status === 404) {
     return new WorkspaceNotFoundError(
       `Prometheus answered HTTP 404: ${detail}; check the workspace ID and region (or PROMETHEUS_URL)`,
+    );
+  }
+  // Refusals of the request's form, not of the query: never `bad_data`, which would
+  // tell the agent to rewrite a query that is fine.
+  const endpoint = request.url.pathname.replace(/^.*\/api\/v1\//, '');
+  if (status === 405) {
+    return new UpstreamError(`Prometheus does not accept ${request.method} on ${endpoint} (HTTP 405 Method Not Allowed): ${detail}`);
+  }
+  if (status === 413) {
+    return new UpstreamError(`the request to ${endpoint} is too large for Prometheus (HTTP 413 Payload Too Large): shorten the query`);
+  }
+  if (status === 414) {
+    return new UpstreamError(
+      `the URL of the request to ${endpoint} is too long for Prometheus (HTTP 414 URI Too Long): shorten the match selector or query`,
     );
   }
   if (status < 500) return new PrometheusApiError('bad_data', `HTTP ${status}: ${detail}`, status);
@@ -251,4 +279,13 @@ function retryAfter(header: string | undefined): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Parameters as a query string in SigV4's canonical encoding (RFC 3986, UTF-8). */
+export function encodeQuery(params: Params): string {
+  return params.map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`).join('&');
+}
+
+function encodeRfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

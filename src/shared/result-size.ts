@@ -75,7 +75,10 @@ export function fitToBudget(
   let room = budgetBytes - responseBytes(shape, { ...envelope, data: list.replace([]) }) - NOTE_ROOM_BYTES;
   let keep = 0;
   while (keep < list.items.length) {
-    const size = itemSize(shape, list.items[keep]);
+    const item = list.items[keep];
+    const companion = list.companion?.(item);
+    // A metadata entry is `"name":{...}`: the key and a colon besides the value.
+    const size = itemSize(shape, item) + (companion === undefined ? 0 : itemSize(shape, companion[0]) + itemSize(shape, companion[1]));
     if (size > room) break;
     room -= size;
     keep++;
@@ -101,11 +104,37 @@ function isSeriesList(data: { resultType?: unknown; result?: unknown }): data is
   return (data.resultType === 'vector' || data.resultType === 'matrix') && Array.isArray(data.result);
 }
 
-function bigList(data: unknown): { items: unknown[]; unit: string; replace(items: unknown[]): unknown } | undefined {
-  const d = data as { resultType?: unknown; result?: unknown; metrics?: unknown } | null;
+interface BigList {
+  items: unknown[];
+  unit: string;
+  /** The data with only `items` kept. */
+  replace(items: unknown[]): unknown;
+  /** What else in the data belongs to an item (list-metrics' metadata of a name), to count in its size. */
+  companion?(item: unknown): [string, unknown] | undefined;
+}
+
+function bigList(data: unknown): BigList | undefined {
+  const d = data as { resultType?: unknown; result?: unknown; metrics?: unknown; metadata?: unknown } | null;
   if (d !== null && isSeriesList(d)) return { items: d.result, unit: 'series', replace: (items) => ({ ...d, result: items }) };
   if (d !== null && Array.isArray(d.metrics)) {
-    return { items: d.metrics, unit: 'metric names', replace: (items) => ({ ...d, metrics: items, truncated: true }) };
+    const metadata = d.metadata as Record<string, unknown> | undefined;
+    if (metadata === undefined) {
+      return { items: d.metrics, unit: 'metric names', replace: (items) => ({ ...d, metrics: items, truncated: true }) };
+    }
+    // Metadata is cut with the names it belongs to, and counted with them.
+    return {
+      items: d.metrics,
+      unit: 'metric names',
+      replace: (items) => ({
+        ...d,
+        metrics: items,
+        truncated: true,
+        metadata: Object.fromEntries(
+          (items as string[]).filter((name) => Object.hasOwn(metadata, name)).map((name) => [name, metadata[name]]),
+        ),
+      }),
+      companion: (item) => (Object.hasOwn(metadata, item as string) ? [item as string, metadata[item as string]] : undefined),
+    };
   }
   return undefined;
 }

@@ -24,7 +24,9 @@ export const OPERATIONS = ['query', 'range_query', 'list_metrics', 'server_info'
 export type Operation = (typeof OPERATIONS)[number];
 
 export const MAX_QUERY_LENGTH = 32_768;
-export const MAX_POINTS_PER_SERIES = 11_000;
+/** Prometheus refuses a range whose (end - start) / step exceeds this: 11,001 points at most. */
+export const MAX_RESOLUTION = 11_000;
+export const MAX_POINTS_PER_SERIES = MAX_RESOLUTION + 1;
 
 const workspaceId = TString({
   pattern: WORKSPACE_ID_PATTERN,
@@ -76,7 +78,7 @@ export const RangeQueryArgs = TObject(
     start: time('Start of the range.'),
     end: time('End of the range; not before start.'),
     step: Union([TString({ minLength: 1, maxLength: 32 }), TNumber()], {
-      description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds. At most ${MAX_POINTS_PER_SERIES} points per series, i.e. (end - start) / step + 1 <= ${MAX_POINTS_PER_SERIES}.`,
+      description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds, at least 1ms. (end - start) / step may not exceed ${MAX_RESOLUTION} (Prometheus' limit of ${MAX_POINTS_PER_SERIES} points per series).`,
     }),
     max_series: Optional(maxSeries),
     max_points: Optional(

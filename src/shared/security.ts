@@ -52,6 +52,19 @@ export function assertWorkspaceAllowed(workspaceId: string | undefined, allowed:
   );
 }
 
+/**
+ * With ALLOWED_REGIONS set (the template sets it to the stack's region, the only one
+ * its IAM policies name), a request for another region is refused before any call
+ * instead of failing later with AMP's AccessDenied.
+ */
+export function assertRegionAllowed(region: string | undefined, allowed: ReadonlySet<string> | undefined): void {
+  if (allowed === undefined || region === undefined || allowed.has(region)) return;
+  throw new AccessDeniedError(
+    `region ${region} is not one this deployment may query (ALLOWED_REGIONS: ${[...allowed].join(', ')}); ` +
+      'omit region to use the default',
+  );
+}
+
 function* stringsIn(value: unknown): Generator<string> {
   if (typeof value === 'string') {
     yield value;

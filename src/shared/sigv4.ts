@@ -36,8 +36,13 @@ function signerFor(region: string): SignatureV4 {
 
 export async function signRequest(request: HttpRequest, region: string): Promise<HttpRequest> {
   const { url } = request;
+  // Read the query string as AWS does: percent-decoding only (a `+` stays a plus).
   const query: Record<string, string | string[]> = {};
-  for (const [key, value] of url.searchParams) {
+  for (const pair of url.search.slice(1).split('&')) {
+    if (pair === '') continue;
+    const separator = pair.indexOf('=');
+    const key = decodeURIComponent(separator === -1 ? pair : pair.slice(0, separator));
+    const value = separator === -1 ? '' : decodeURIComponent(pair.slice(separator + 1));
     const existing = query[key];
     query[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }

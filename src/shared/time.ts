@@ -18,6 +18,14 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\
 const RELATIVE = /^now(?:([+-])(.+))?$/;
 
 export const TIME_HELP = 'use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or now / now-1h';
+
+/**
+ * Unix seconds stop here (year 5138): a larger number is almost surely Unix
+ * milliseconds, which read as seconds would ask for a time thousands of years away.
+ */
+const MAX_UNIX_SECONDS = 1e11;
+/** Prometheus sends times and steps to the millisecond: a smaller step would be sent as 0. */
+const MIN_STEP_SECONDS = 0.001;
 export const STEP_HELP = 'use a Prometheus duration (30s, 5m, 1h) or a number of seconds';
 
 /** Parses a Prometheus duration (`5m`, `1h30m`) into seconds; undefined when it is not one. */
@@ -30,16 +38,19 @@ export function parseDuration(text: string): number | undefined {
 /** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `now+5m`. */
 export function parseTime(field: string, value: string | number, nowSeconds: number): number {
   if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 0) return value;
+    if (Number.isFinite(value) && value >= 0) return unixSeconds(field, value);
   } else {
     const text = value.trim();
-    if (NUMBER.test(text)) return Number(text);
+    if (NUMBER.test(text)) return unixSeconds(field, Number(text));
     const relative = RELATIVE.exec(text);
     if (relative !== null) {
       if (relative[1] === undefined) return nowSeconds;
       const offset = parseDuration(relative[2]!);
       if (offset !== undefined) return relative[1] === '-' ? nowSeconds - offset : nowSeconds + offset;
     } else if (RFC3339.test(text)) {
+      if (!isRealDate(text)) {
+        throw new ValidationError(`field '${field}' is not a valid time (${describe(value)}): no such date`);
+      }
       const ms = Date.parse(text);
       if (!Number.isNaN(ms)) return ms / 1000;
     }
@@ -47,13 +58,38 @@ export function parseTime(field: string, value: string | number, nowSeconds: num
   throw new ValidationError(`field '${field}' is not a valid time (${describe(value)}): ${TIME_HELP}`);
 }
 
-/** Parses a range-query step into seconds; it must be greater than zero. */
+function unixSeconds(field: string, seconds: number): number {
+  if (seconds >= MAX_UNIX_SECONDS) {
+    throw new ValidationError(
+      `field '${field}' (${describe(seconds)}) looks like Unix milliseconds: times are Unix seconds, ` +
+        `e.g. ${formatSeconds(Math.floor(seconds / 1000))}`,
+    );
+  }
+  return seconds;
+}
+
+/** Whether an RFC3339 text names a day that exists (V8 reads 2023-02-30 as March 2nd; Prometheus refuses it). */
+function isRealDate(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const hour = Number(text.slice(11, 13));
+  const minute = Number(text.slice(14, 16));
+  const second = Number(text.slice(17, 19));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/** Parses a range-query step into seconds; it must be at least a millisecond. */
 export function parseStep(field: string, value: string | number): number {
   const seconds = typeof value === 'number' ? value : NUMBER.test(value.trim()) ? Number(value) : parseDuration(value.trim());
   if (seconds === undefined || !Number.isFinite(seconds)) {
     throw new ValidationError(`field '${field}' is not a valid step (${describe(value)}): ${STEP_HELP}`);
   }
   if (seconds <= 0) throw new ValidationError(`field '${field}' must be greater than zero (got ${describe(value)})`);
+  if (seconds < MIN_STEP_SECONDS) {
+    throw new ValidationError(`field '${field}' must be at least 1ms (got ${describe(value)}): Prometheus resolves steps to the millisecond`);
+  }
   return seconds;
 }
 

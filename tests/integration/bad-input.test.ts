@@ -30,7 +30,7 @@ it.each([
   ['range-query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, "field 'end' ("],
   ['range-query', { query: 'up', start: 'now-1h', end: 'now', step: '0s' }, "field 'step' must be greater than zero"],
   ['range-query', { query: 'up', start: 'now-1h', end: 'now', step: -60 }, "field 'step' must be greater than zero"],
-  ['range-query', { query: 'up', start: 0, end: 86400 * 7, step: 1 }, 'the range would return 604801 points per series, more than the limit of 11000: use a step of at least 55s'],
+  ['range-query', { query: 'up', start: 0, end: 86400 * 7, step: 1 }, 'the range would return 604801 points per series, more than Prometheus' limit of 11001: use a step of at least 55s'],
   ['list-metrics', { limit: '10' }, "field 'limit' must be integer"],
   ['list-metrics', { match: 'up{' }, "field 'match' is not valid PromQL"],
   ['server-info', { workspace_id: 42 }, "field 'workspace_id' must be string"],
@@ -60,7 +60,7 @@ it('checks the patterns in every string parameter', async () => {
 it('refuses broken PromQL with the position', async () => {
   expect(await refused('query', { query: 'sum(rate(http_requests_total[5m])' })).toEqual({
     type: 'invalid_promql',
-    message: "field 'query' is not valid PromQL: unexpected end of input at line 1, column 34 (offset 33)",
+    message: `field 'query' is not valid PromQL: unclosed "(" at line 1, column 4 (offset 3)`,
   });
 });
 

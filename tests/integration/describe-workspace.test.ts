@@ -1,11 +1,16 @@
+import { withinLambdaLimit, type Handler } from '../support/harness';
 import { AmpClient, DescribeWorkspaceCommand } from '@aws-sdk/client-amp';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler as serverInfo } from '../../src/handlers/server-info';
-import { handler as query } from '../../src/handlers/query';
+import { handler as serverInfoHandler } from '../../src/handlers/server-info';
+import { handler as queryHandler } from '../../src/handlers/query';
 import type { AmpFront } from '../support/amp-front';
 import { startTestFront } from '../support/harness';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
+
+// Every call fails, as on Lambda, when its response is over Lambda's 6 MB limit.
+const serverInfo = withinLambdaLimit(serverInfoHandler as Handler);
+const query = withinLambdaLimit(queryHandler as Handler);
 
 /**
  * Without PROMETHEUS_URL, the functions find the workspace's endpoint through

@@ -82,7 +82,10 @@ describe('attempts are bounded', () => {
     [400, '{"message":"Bad request"}', 'bad_data', 'HTTP 400: Bad request'],
     [403, '{"message":"User is not authorized"}', 'access_denied', 'Prometheus refused the request (HTTP 403): User is not authorized'],
     [404, '{"message":"Not found"}', 'workspace_not_found', 'Prometheus answered HTTP 404: Not found; check the workspace ID and region (or PROMETHEUS_URL)'],
-    [413, 'Payload Too Large', 'bad_data', 'HTTP 413: Payload Too Large'],
+    // Refusals of the request's form name their cause: never bad_data, which blames the query.
+    [405, '{"message":"Method Not Allowed"}', 'upstream_error', 'Prometheus does not accept GET on query (HTTP 405 Method Not Allowed): Method Not Allowed'],
+    [413, 'Payload Too Large', 'upstream_error', 'the request to query is too large for Prometheus (HTTP 413 Payload Too Large): shorten the query'],
+    [414, 'URI Too Long', 'upstream_error', 'the URL of the request to query is too long for Prometheus (HTTP 414 URI Too Long): shorten the match selector or query'],
   ])('never retries HTTP %d', async (status, body, type, message) => {
     failFirst(Infinity, reply(status, body));
     expect(await query()).toEqual({ status: 'error', error: { type, message } });
@@ -90,7 +93,7 @@ describe('attempts are bounded', () => {
   });
 });
 
-describe("Prometheus' own errors keep their type and message", () => {
+describe("Prometheus' own errors keep their type and message, and are never retried", () => {
   it.each([
     [400, 'bad_data', 'invalid parameter "query": 1:5: parse error: unexpected end of input', 400],
     [422, 'execution', 'found duplicate series for the match group', 400],
@@ -101,8 +104,8 @@ describe("Prometheus' own errors keep their type and message", () => {
     const handler = await harness.handler('query');
     const result = (await handler({ body: { query: 'sum(up)', time: T0 } }, lambdaContext())) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(statusCode);
-    const retried = httpStatus >= 500 ? ' (after 3 attempts)' : '';
-    expect(JSON.parse(result.body)).toEqual({ status: 'error', error: { type: errorType, message: `${error}${retried}` } });
+    expect(JSON.parse(result.body)).toEqual({ status: 'error', error: { type: errorType, message: error } });
+    expect(attempts()).toBe(1);
   });
 });
 

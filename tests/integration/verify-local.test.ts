@@ -58,7 +58,7 @@ it('uses the query it is given, and fails naming the checks a bad one breaks', a
   expect(run.status).toBe('FAILED');
   expect(run.error).toBe('VerificationFailed');
   expect(run.cause).toBe('failed checks: query range_query');
-  const message = "invalid_promql: field 'query' is not valid PromQL: unexpected end of input at line 1, column 7 (offset 6)";
+  const message = `invalid_promql: field 'query' is not valid PromQL: unclosed "(" at line 1, column 4 (offset 3)`;
   expect(run.report.passed).toBe(3);
   expect(run.report.failed).toBe(2);
   expect(run.report.checks.slice(2, 4)).toEqual([

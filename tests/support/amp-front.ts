@@ -42,6 +42,19 @@ export interface AmpFrontOptions {
 
 const WORKSPACE_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/(.+)$/;
 
+/**
+ * The methods AMP serves on each Prometheus-compatible endpoint (its API reference):
+ * QueryMetrics, GetSeries and GetLabels' `/labels` take GET and POST; label values,
+ * metadata, rules and alerts GET only. `status/buildinfo` is not AMP's: it stands for
+ * a self-managed Prometheus (PROMETHEUS_URL), GET only.
+ */
+export function allowedMethods(endpoint: string): readonly string[] | undefined {
+  if (['query', 'query_range', 'series', 'labels'].includes(endpoint)) return ['GET', 'POST'];
+  if (/^label\/[^/]+\/values$/.test(endpoint)) return ['GET'];
+  if (['metadata', 'rules', 'alerts', 'status/buildinfo'].includes(endpoint)) return ['GET'];
+  return undefined;
+}
+
 export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront> {
   const front: Partial<AmpFront> & { requests: RecordedRequest[] } = { requests: [] };
   const agent = new http.Agent({ keepAlive: true });
@@ -81,6 +94,16 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     }
     if (!options.workspaces.includes(match[1]!)) {
       reply(404, { message: `Workspace not found: ${match[1]}` });
+      return;
+    }
+    const methods = allowedMethods(match[2]!);
+    if (methods === undefined) {
+      reply(404, { message: 'Not Found' });
+      return;
+    }
+    if (!methods.includes(record.method)) {
+      res.setHeader('allow', methods.join(', '));
+      reply(405, { message: `Method ${record.method} is not allowed on ${match[2]}` });
       return;
     }
     if (front.fault !== undefined && (await front.fault(record, res))) {

@@ -48,7 +48,25 @@ export function useHarness(env: Record<string, string | undefined> = {}): Harnes
   return harness;
 }
 
-/** Imports a handler in a fresh module registry, so its configuration is read from `env`. */
+/** Lambda's limit for a synchronous invocation's response: 6 MB. */
+export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** Fails the call, as Lambda does, when a handler answers more than Lambda may return. */
+export function withinLambdaLimit(handler: Handler): Handler {
+  return async (event, context) => {
+    const result = await handler(event, context);
+    const bytes = Buffer.byteLength(JSON.stringify(result) ?? '');
+    if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
+      throw new Error(`the handler answered ${bytes} bytes, more than Lambda's ${LAMBDA_RESPONSE_LIMIT_BYTES}-byte response limit`);
+    }
+    return result;
+  };
+}
+
+/**
+ * Imports a handler in a fresh module registry, so its configuration is read from `env`;
+ * the handler fails any call whose response Lambda could not return.
+ */
 export async function loadHandler(name: FunctionName, env: Record<string, string | undefined>): Promise<Handler> {
   const saved = { ...process.env };
   for (const [key, value] of Object.entries(env)) {
@@ -60,7 +78,7 @@ export async function loadHandler(name: FunctionName, env: Record<string, string
     await jest.isolateModulesAsync(async () => {
       handler = (await import(`../../src/handlers/${name}`)).handler as Handler;
     });
-    return handler!;
+    return withinLambdaLimit(handler!);
   } finally {
     process.env = saved;
   }

@@ -66,10 +66,16 @@ export function verifySigV4(
     .map((name) => `${name}:${(header(request, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
   const payloadHash = header(request, 'x-amz-content-sha256') ?? sha256Hex(request.body);
+  let query: string;
+  try {
+    query = canonicalQuery(rawQuery);
+  } catch {
+    return 'malformed percent-encoding in the query string';
+  }
   const canonicalRequest = [
     request.method,
     canonicalPath(rawPath!),
-    canonicalQuery(rawQuery),
+    query,
     canonicalHeaders,
     signedHeaderList,
     payloadHash,
@@ -104,15 +110,20 @@ function canonicalQuery(rawQuery: string): string {
     .filter((pair) => pair !== '')
     .map((pair) => {
       const [k, v = ''] = splitOnce(pair, '=');
-      return [encodeRfc3986(formDecode(k!)), encodeRfc3986(formDecode(v))] as const;
+      return [encodeRfc3986(uriDecode(k!)), encodeRfc3986(uriDecode(v))] as const;
     })
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
 }
 
-function formDecode(text: string): string {
-  return decodeURIComponent(text.replace(/\+/g, ' '));
+/**
+ * AWS's rule, not HTML forms': percent-escapes are decoded and a `+` stays a literal
+ * plus (canonicalized as %2B). A client that sends a space as `+` but signs it as
+ * %20 fails here, as it fails on AMP.
+ */
+function uriDecode(text: string): string {
+  return decodeURIComponent(text);
 }
 
 function encodeRfc3986(text: string): string {

@@ -12,7 +12,23 @@ describe('loadConfig', () => {
       workspaceCacheTtlMs: 300_000,
       responseBudgetBytes: 6_000_000,
       allowedWorkspaceIds: undefined,
+      allowedRegions: undefined,
     });
+  });
+
+  it.each([
+    ['128', 8 * 1024 * 1024],
+    ['256', 16 * 1024 * 1024],
+    ['512', 32 * 1024 * 1024],
+  ])('reads at most a sixteenth of the function memory (%s MB) from upstream', (memory, bytes) => {
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory }).maxResponseBytes).toBe(bytes);
+  });
+
+  it('reads ALLOWED_REGIONS', () => {
+    expect(loadConfig({ ALLOWED_REGIONS: 'us-east-1, eu-west-1' }).allowedRegions).toEqual(new Set(['us-east-1', 'eu-west-1']));
+    expect(() => loadConfig({ ALLOWED_REGIONS: 'us-east-1,evil.com' })).toThrow(
+      'environment variable ALLOWED_REGIONS has an entry that does not match',
+    );
   });
 
   it('reads every variable', () => {

@@ -86,6 +86,49 @@ describe('PrometheusClient', () => {
     ).toBeUndefined();
   });
 
+  it('sends the query string exactly as SigV4 canonicalizes it, so AWS verifies what it receives', async () => {
+    const { server, call } = await setup([ok(vector)]);
+    stop = server.stop;
+    const query = `sum by (job) (rate(x{path="/a+b %c&d=e#f", q='it"s', city="Zürich"}[5m])) * 2\t!*()`;
+    await call([['query', query]]);
+
+    const [request] = server.received;
+    expect(request!.url).toBe(
+      '/workspaces/ws-x/api/v1/query?query=sum%20by%20%28job%29%20%28rate%28x%7Bpath%3D%22%2Fa%2Bb%20%25c%26d%3De%23f%22%2C%20q%3D%27it%22s%27%2C%20city%3D%22Z%C3%BCrich%22%7D%5B5m%5D%29%29%20%2A%202%09%21%2A%28%29',
+    );
+    expect(
+      verifySigV4({ method: 'GET', rawUrl: request!.url, headers: request!.headers, body: request!.body }, TEST_CREDENTIALS, {
+        region: 'us-east-1',
+        service: 'aps',
+      }),
+    ).toBeUndefined();
+    // AWS reads a `+` as a literal plus: the same request with spaces sent as `+` does not verify.
+    expect(
+      verifySigV4(
+        { method: 'GET', rawUrl: request!.url.replace(/%20/g, '+'), headers: request!.headers, body: request!.body },
+        TEST_CREDENTIALS,
+        { region: 'us-east-1', service: 'aps' },
+      ),
+    ).toBe('signature does not match');
+  });
+
+  it('keeps a GET-only endpoint on GET however long its parameters (AMP serves label values over GET only)', async () => {
+    const { server, client } = await setup([ok(['a'])]);
+    stop = server.stop;
+    const match = `{instance=~"${'a'.repeat(MAX_GET_QUERY_LENGTH)}"}`;
+    await client.call('label/__name__/values', [['match[]', match]], { deadline: Date.now() + 10_000, stats: { retries: 0, upstreamErrors: 0 } });
+    expect(server.received[0]!.method).toBe('GET');
+    expect(new URL(server.received[0]!.url, 'http://x').searchParams.get('match[]')).toBe(match);
+  });
+
+  it('names the cause of a 405, 413 or 414 instead of blaming the query', async () => {
+    const { server, call } = await setup([{ status: 414, body: 'URI Too Long' }]);
+    stop = server.stop;
+    await expect(call()).rejects.toThrow(
+      'the URL of the request to query is too long for Prometheus (HTTP 414 URI Too Long): shorten the match selector or query',
+    );
+  });
+
   it('sends no signature when SigV4 is off', async () => {
     const { server, call } = await setup([ok(vector)], { sigv4: false });
     stop = server.stop;
@@ -158,8 +201,13 @@ describe('PrometheusClient', () => {
 
   it.each([
     [promError(422, 'execution', 'many-to-many matching not allowed'), 400, 'execution', 1],
-    [promError(503, 'timeout', 'query timed out in expression evaluation'), 504, 'timeout', 3],
-    [promError(503, 'canceled', 'query was canceled'), 502, 'canceled', 3],
+    // Prometheus' own errors are never retried, whatever the status: they would answer the same, at the same cost.
+    [promError(503, 'timeout', 'query timed out in expression evaluation'), 504, 'timeout', 1],
+    [promError(503, 'canceled', 'query was canceled'), 502, 'canceled', 1],
+    [promError(500, 'internal', 'unexpected error'), 502, 'internal', 1],
+    [{ status: 405, body: '{"message":"Method Not Allowed"}' }, 502, 'upstream_error', 1],
+    [{ status: 413, body: 'Payload Too Large' }, 502, 'upstream_error', 1],
+    [{ status: 414, body: 'URI Too Long' }, 502, 'upstream_error', 1],
     [{ status: 403, body: '{"message":"not authorized"}' }, 403, 'access_denied', 1],
     [{ status: 404, body: '{"message":"Workspace not found"}' }, 404, 'workspace_not_found', 1],
     [{ status: 500, body: '<html>oops</html>' }, 502, 'upstream_error', 3],

@@ -19,10 +19,27 @@ describe('parseTime', () => {
     expect(parseTime('time', input, NOW)).toBe(expected);
   });
 
-  it.each(['yesterday', '2023-04-01', 'now-1x', 'now-', '2023-13-45T00:00:00Z', '-5', '', 'now - 1h'])('rejects %j naming the field and the forms', (input) => {
+  it.each(['yesterday', '2023-04-01', 'now-1x', 'now-', '-5', '', 'now - 1h'])('rejects %j naming the field and the forms', (input) => {
     const call = () => parseTime('start', input, NOW);
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(/^field 'start' is not a valid time \(.*\): use RFC3339/);
+  });
+
+  it.each(['2023-02-30T00:00:00Z', '2023-02-29T12:00:00Z', '2023-04-31T00:00:00Z', '2023-13-01T00:00:00Z', '2023-04-01T24:00:00Z'])(
+    'refuses the impossible date %j, as Prometheus does',
+    (input) => {
+      expect(() => parseTime('start', input, NOW)).toThrow(`field 'start' is not a valid time ("${input}"): no such date`);
+    },
+  );
+
+  it('accepts a leap day', () => {
+    expect(parseTime('start', '2024-02-29T00:00:00Z', NOW)).toBe(1709164800);
+  });
+
+  it.each([1680307200000, '1680307200000'])('refuses Unix milliseconds %j with a hint', (input) => {
+    expect(() => parseTime('start', input, NOW)).toThrow(
+      "field 'start' (1680307200000) looks like Unix milliseconds: times are Unix seconds, e.g. 1680307200",
+    );
   });
 
   it('rejects a negative or non-finite number', () => {
