@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local demo need on a Debian/Ubuntu machine with Node.js 20+:
+# Node.js 24 (the version the functions run on Lambda, nodejs24.x) in .node when the
+# machine's Node is older, from the npm registry's official build package (node-linux-<arch>);
 # Debian's prometheus package (prometheus and promtool), the npm packages, the AWS SAM CLI,
 # cfn-lint and cfn-lint-serverless in a virtualenv (.venv), and the moto AWS emulator in
 # another (.venv-moto: its server extra pins older cfn-lint and SAM translator versions).
@@ -18,6 +20,25 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
 fi
+
+NODE_MAJOR=24
+major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(major node)" -lt "$NODE_MAJOR" ] && [ "$(major .node/bin/node)" != "$NODE_MAJOR" ]; then
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) echo "setup: no Node.js $NODE_MAJOR build for $(uname -m); install Node.js $NODE_MAJOR yourself" >&2; exit 1 ;;
+  esac
+  echo "setup: installing Node.js $NODE_MAJOR into .node (the machine has $(node --version 2>/dev/null || echo none))"
+  download=$(mktemp -d)
+  (cd "$download" && npm pack --silent "node-linux-$arch@$NODE_MAJOR" >/dev/null)
+  rm -rf .node && mkdir .node
+  tar xzf "$download"/node-linux-"$arch"-*.tgz -C .node --strip-components=1
+  rm -rf "$download"
+fi
+# Everything below, and every npm script (scripts/with-tools.sh), runs on that Node.
+PATH="$PWD/.node/bin:$PATH"
+echo "setup: using Node.js $(node --version)"
 
 echo "setup: installing npm packages"
 npm ci --no-audit --no-fund

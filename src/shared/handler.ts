@@ -22,13 +22,14 @@ export type HandlerResult = ApiResult | Envelope;
 export function createHandler(operation?: Operation): LambdaHandler<unknown, HandlerResult> {
   return instrument(async (event, context) => {
     const started = performance.now();
-    const shape = eventShape(event);
+    const toolName = gatewayToolName(context);
+    const shape = eventShape(event, toolName !== undefined);
     const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 } };
     let resolved: Operation | undefined = operation;
     let statusCode = 200;
     let count = 0;
     try {
-      const routed = route(operation, eventArguments(event), gatewayToolName(context));
+      const routed = route(operation, eventArguments(event, shape), toolName);
       resolved = routed.operation;
       logger.appendKeys({ operation: resolved });
       const args = validateArgs(resolved, routed.args);

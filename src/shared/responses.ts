@@ -34,15 +34,19 @@ export interface ApiResult {
   body: string;
 }
 
-/** The shape of an event, known even when its arguments are unusable. */
-export function eventShape(event: unknown): EventShape {
-  return isObject(event) && Object.hasOwn(event, 'body') ? 'body' : 'flat';
+/**
+ * The shape of an event, known even when its arguments are unusable. A tool call (the
+ * gateway's, or the local MCP server's) is always flat: its arguments are the agent's,
+ * and one named `body` must not turn the answer into an API Gateway result.
+ */
+export function eventShape(event: unknown, toolCall = false): EventShape {
+  return !toolCall && isObject(event) && Object.hasOwn(event, 'body') ? 'body' : 'flat';
 }
 
 /** The arguments carried by an event, as a plain object. */
-export function eventArguments(event: unknown): Record<string, unknown> {
+export function eventArguments(event: unknown, shape: EventShape): Record<string, unknown> {
   if (!isObject(event)) throw new ValidationError('the event must be a JSON object of arguments');
-  if (!Object.hasOwn(event, 'body')) return event;
+  if (shape === 'flat') return event;
 
   let body = event.body;
   if (typeof body === 'string') {

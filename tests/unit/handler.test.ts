@@ -126,6 +126,42 @@ describe('the edge of every handler', () => {
   });
 });
 
+describe('failure logs keep the reason', () => {
+  const named = (name: string) => Object.assign(new Error(`${name} from AMP`), { name });
+  const endpoint = (prometheusEndpoint: string) => ({
+    workspace: { workspaceId: TEST_WORKSPACE_ID, arn: 'arn:x', status: { statusCode: 'ACTIVE' }, prometheusEndpoint },
+  });
+
+  it.each([
+    ['a refusal of the input', () => undefined, { query: 'up', limit: 1 }, 'INFO', 'request refused'],
+    ['AMP access denied', () => amp.on(DescribeWorkspaceCommand).rejects(named('AccessDeniedException')), { query: 'up' }, 'ERROR', 'request failed'],
+    ['AMP throttling', () => amp.on(DescribeWorkspaceCommand).rejects(named('ThrottlingException')), { query: 'up' }, 'ERROR', 'request failed'],
+    ['an unknown workspace', () => amp.on(DescribeWorkspaceCommand).rejects(named('ResourceNotFoundException')), { query: 'up' }, 'INFO', 'request refused'],
+    ['an unreachable upstream', () => amp.on(DescribeWorkspaceCommand).resolves(endpoint('http://127.0.0.1:1/') as never), { query: 'up' }, 'ERROR', 'request failed'],
+    ['an unexpected failure', () => amp.on(DescribeWorkspaceCommand).resolves(endpoint('not a url') as never), { query: 'up' }, 'ERROR', 'unexpected error'],
+  ])('%s: logged with its type and message, and Powertools warns of nothing', async (_, arrange, args, level, message) => {
+    arrange();
+    const envelope = (await query({ workspace_id: TEST_WORKSPACE_ID, ...args }, lambdaContext())) as { error: { type: string; message: string } };
+    const lines = logs.map((l) => JSON.parse(l) as { level: string; message: string; error?: { type: string; message: string } });
+    const logged = lines.find((l) => l.message === message);
+    expect(logged?.level).toBe(level);
+    expect(logged?.error?.type).toBe(envelope.error.type);
+    if (envelope.error.type === 'internal_error') expect(logged?.error?.message).toBe('Invalid URL');
+    else expect(logged?.error?.message).toBe(envelope.error.message);
+    expect(lines.filter((l) => l.level === 'WARN')).toEqual([]);
+  });
+});
+
+describe('tool calls', () => {
+  it('answers flat even when an argument is named body', async () => {
+    const result = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'up', body: '{}' }, lambdaContext({ toolName: 'query' }));
+    expect(result).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "unknown field 'body' (allowed: workspace_id, region, query, time, max_series)" },
+    });
+  });
+});
+
 describe('the router', () => {
   it.each([
     [{}, "missing required field 'operation' (one of query, range_query, list_metrics, server_info)"],

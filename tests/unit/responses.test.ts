@@ -4,18 +4,18 @@ import { eventArguments, eventShape, toResult } from '../../src/shared/responses
 describe('events', () => {
   it('reads the seed shape, with the body as an object or a JSON string', () => {
     expect(eventShape({ body: { query: 'up' } })).toBe('body');
-    expect(eventArguments({ body: { query: 'up' } })).toEqual({ query: 'up' });
-    expect(eventArguments({ body: '{"query":"up"}' })).toEqual({ query: 'up' });
+    expect(eventArguments({ body: { query: 'up' } }, 'body')).toEqual({ query: 'up' });
+    expect(eventArguments({ body: '{"query":"up"}' }, 'body')).toEqual({ query: 'up' });
   });
 
   it('decodes a base64 body, as API Gateway sends binary bodies', () => {
     const body = Buffer.from('{"query":"up"}').toString('base64');
-    expect(eventArguments({ body, isBase64Encoded: true })).toEqual({ query: 'up' });
+    expect(eventArguments({ body, isBase64Encoded: true }, 'body')).toEqual({ query: 'up' });
   });
 
   it('takes flat arguments as they are', () => {
     expect(eventShape({ query: 'up' })).toBe('flat');
-    expect(eventArguments({ query: 'up' })).toEqual({ query: 'up' });
+    expect(eventArguments({ query: 'up' }, 'flat')).toEqual({ query: 'up' });
   });
 
   it.each([
@@ -27,7 +27,7 @@ describe('events', () => {
     ['up', 'the event must be a JSON object of arguments'],
     [[1], 'the event must be a JSON object of arguments'],
   ])('refuses %j', (event, message) => {
-    const call = () => eventArguments(event);
+    const call = () => eventArguments(event, eventShape(event));
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(message);
   });
