@@ -2,22 +2,25 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_METRICS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import type { AmpFront } from '../support/amp-front';
 import { startTestFront } from '../support/harness';
 
 /**
- * The local MCP server, driven by the SDK's real MCP client over stdio and over
- * streamable HTTP, against the real Prometheus through the SigV4-checking front.
+ * The local MCP server as `npm run build` bundles it (dist/prometheus-tools-mcp.js),
+ * driven by the SDK's real MCP client over stdio and over streamable HTTP, against
+ * the real Prometheus through the SigV4-checking front.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
+const BUNDLE = path.join(ROOT, 'dist', 'prometheus-tools-mcp.js');
 const TOOLS = JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8'));
 let front: AmpFront;
 
 beforeAll(async () => {
+  if (!existsSync(BUNDLE)) throw new Error('no dist/prometheus-tools-mcp.js: run `npm run build` (or `npm run build:mcp`) first');
   front = await startTestFront();
 });
 afterAll(async () => front.stop());
@@ -40,7 +43,7 @@ describe('over stdio', () => {
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', path.join(ROOT, 'scripts', 'mcp.ts')],
+        args: [BUNDLE],
         cwd: ROOT,
         env: serverEnv(),
         stderr: 'pipe',
@@ -88,7 +91,7 @@ describe('over stdio', () => {
 
   it.each([
     ['query', {}, 'validation_error', "missing required field 'query'"],
-    ['query', { query: 'sum(rate(x[5m])' }, 'invalid_promql', "field 'query' is not valid PromQL: unexpected end of input at line 1, column 16 (offset 15)"],
+    ['query', { query: 'sum(rate(x[5m])' }, 'invalid_promql', `field 'query' is not valid PromQL: unclosed "(" at line 1, column 4 (offset 3)`],
     ['range_query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, 'validation_error', "is before field 'start'"],
     ['list_metrics', { limit: 'ten' }, 'validation_error', "field 'limit' must be integer"],
     ['query', { query: 'up{job="a;b"}' }, 'blocked_pattern', "field 'query' contains the blocked pattern ';'"],
@@ -109,7 +112,7 @@ describe('over streamable HTTP', () => {
   let url: URL;
 
   beforeAll(async () => {
-    server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'mcp.ts'), '--http', '--port', '0'], {
+    server = spawn(process.execPath, [BUNDLE, '--http', '--port', '0'], {
       cwd: ROOT,
       env: serverEnv(),
       stdio: ['ignore', 'pipe', 'inherit'],
