@@ -1,18 +1,19 @@
 /**
  * Runs the local MCP server over stdio (for Claude Desktop, IDEs and other MCP clients)
- * or, with --http, over streamable HTTP on 127.0.0.1.
+ * or, with --http, over streamable HTTP (src/mcp/http.ts). `npm run build:mcp` bundles
+ * it into dist/prometheus-tools-mcp.js, which starts without compiling TypeScript.
  *
- *   npm run --silent mcp                       # stdio
- *   npm run --silent mcp -- --http [--port 3001]
+ *   node dist/prometheus-tools-mcp.js                       # stdio
+ *   node dist/prometheus-tools-mcp.js --http [--port 3001] [--host 127.0.0.1]
  *
  * Configure it with the functions' environment variables: PROMETHEUS_URL (and
  * PROMETHEUS_SIGV4=false for a Prometheus without SigV4), or WORKSPACE_ID and AWS
- * credentials for AMP.
+ * credentials for AMP. Over HTTP, MCP_AUTH_TOKEN requires `Authorization: Bearer <token>`
+ * of every request; a --host other than loopback needs it.
  */
-import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 // stdout is the protocol channel over stdio: logs go to stderr, EMF metrics nowhere.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -25,34 +26,21 @@ console.debug = console.error;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } } });
-  const { createMcpServer } = await import('../src/mcp/server');
-
+  // Imported after the environment above is set: the loggers read it when loaded.
   if (values.http !== true) {
+    const { createMcpServer } = await import('../src/mcp/server');
     await createMcpServer().connect(new StdioServerTransport());
     return;
   }
 
   const host = values.host ?? '127.0.0.1';
-  const port = Number(values.port ?? 3001);
-  const server = http.createServer(async (req, res) => {
-    if (req.url?.split('?')[0] !== '/mcp') {
-      res.writeHead(404).end();
-      return;
-    }
-    // Stateless: a server and transport per request, as the SDK recommends without sessions.
-    const mcp = createMcpServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void mcp.close();
-    });
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res);
+  const { createHttpServer } = await import('../src/mcp/http');
+  const server = createHttpServer({ host, token: process.env.MCP_AUTH_TOKEN || undefined });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(Number(values.port ?? 3001), host, resolve);
   });
-  server.listen(port, host, () => {
-    const { port: bound } = server.address() as { port: number };
-    log.call(console, `MCP server on http://${host}:${bound}/mcp`);
-  });
+  const { port } = server.address() as AddressInfo;
+  log.call(console, `MCP server on http://${host.includes(':') ? `[${host}]` : host}:${port}/mcp`);
 }
 
 main().catch((error: unknown) => {

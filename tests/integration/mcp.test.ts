@@ -1,8 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { ALL_METRICS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import type { AmpFront } from '../support/amp-front';
@@ -11,7 +13,8 @@ import { startTestFront } from '../support/harness';
 /**
  * The local MCP server as `npm run build` bundles it (dist/prometheus-tools-mcp.js),
  * driven by the SDK's real MCP client over stdio and over streamable HTTP, against
- * the real Prometheus through the SigV4-checking front.
+ * the real Prometheus through the SigV4-checking front; and the HTTP server's guards
+ * against web pages (Host and Origin) and other machines (the bearer token).
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -25,7 +28,11 @@ beforeAll(async () => {
 });
 afterAll(async () => front.stop());
 
-const serverEnv = () => ({ ...(process.env as Record<string, string>), PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+const serverEnv = (env: Record<string, string> = {}) => {
+  const base: Record<string, string> = { ...(process.env as Record<string, string>), PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  delete base.MCP_AUTH_TOKEN;
+  return { ...base, ...env };
+};
 
 async function call(client: Client, name: string, args: Record<string, unknown>) {
   const result = await client.callTool({ name, arguments: args });
@@ -107,25 +114,66 @@ describe('over stdio', () => {
   });
 });
 
-describe('over streamable HTTP', () => {
+/** Starts the bundle over HTTP on a free port; resolves with that port once it listens. */
+async function startHttp(args: string[], env: Record<string, string> = {}): Promise<{ server: ChildProcess; port: number }> {
+  const server = spawn(process.execPath, [BUNDLE, '--http', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: serverEnv(env),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /MCP server on http:\/\/\S+:(\d+)\/mcp/.exec(out);
+      if (match !== null) resolve(Number(match[1]));
+    });
+    server.once('exit', (code) => reject(new Error(`the MCP server exited with ${code}`)));
+  });
+  return { server, port };
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'prometheus-tools-test', version: '1.0.0' } },
+});
+
+/** POSTs an initialize request to 127.0.0.1:port with these headers; node:http, since fetch may not set Host. */
+function postInitialize(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/mcp',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject).end(INITIALIZE);
+  });
+}
+
+/** The initialize result in a successful answer (sent as one server-sent event). */
+function serverInfo(body: string): unknown {
+  return JSON.parse(/^data: (.*)$/m.exec(body)![1]!).result.serverInfo;
+}
+
+const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+describe('over streamable HTTP, on 127.0.0.1', () => {
   let server: ChildProcess;
-  let url: URL;
+  let port: number;
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [BUNDLE, '--http', '--port', '0'], {
-      cwd: ROOT,
-      env: serverEnv(),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    url = await new Promise<URL>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /MCP server on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(out);
-        if (match !== null) resolve(new URL(match[1]!));
-      });
-      server.once('exit', (code) => reject(new Error(`the MCP server exited with ${code}`)));
-    });
+    ({ server, port } = await startHttp([]));
   }, 30_000);
   afterAll(() => {
     server.kill();
@@ -133,7 +181,7 @@ describe('over streamable HTTP', () => {
 
   it('serves the same tools and answers a call', async () => {
     const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(url));
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://localhost:${port}/mcp`)));
     try {
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['query', 'range_query', 'list_metrics', 'server_info']);
       expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual({
@@ -143,5 +191,88 @@ describe('over streamable HTTP', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it.each(['127.0.0.1', 'localhost', '[::1]'])('accepts the loopback name %s as Host and Origin', async (name) => {
+    const { status, body } = await postInitialize(port, { Host: `${name}:${port}`, Origin: `http://${name}:${port}` });
+    expect(status).toBe(200);
+    expect(serverInfo(body)).toEqual({ name: 'prometheus-tools', version: '1.0.0' });
+  });
+
+  it('refuses another Host (DNS rebinding) with 403', async () => {
+    const { status, body } = await postInitialize(port, { Host: `attacker.example:${port}` });
+    expect(status).toBe(403);
+    expect(JSON.parse(body)).toEqual(rpcError(-32000, `Invalid Host header: attacker.example:${port}`));
+  });
+
+  it('refuses a loopback Host on another port with 403', async () => {
+    const { status } = await postInitialize(port, { Host: `127.0.0.1:${port + 1}` });
+    expect(status).toBe(403);
+  });
+
+  it('refuses another Origin (a web page) with 403', async () => {
+    const { status, body } = await postInitialize(port, { Host: `127.0.0.1:${port}`, Origin: 'http://attacker.example' });
+    expect(status).toBe(403);
+    expect(JSON.parse(body)).toEqual(rpcError(-32000, 'Invalid Origin header: http://attacker.example'));
+  });
+});
+
+describe('over streamable HTTP, on 0.0.0.0 with MCP_AUTH_TOKEN', () => {
+  const token = randomBytes(32).toString('hex');
+  let server: ChildProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    ({ server, port } = await startHttp(['--host', '0.0.0.0'], { MCP_AUTH_TOKEN: token }));
+  }, 30_000);
+  afterAll(() => {
+    server.kill();
+  });
+
+  it.each([
+    ['without a token', {}],
+    ['with a wrong token', { Authorization: `Bearer ${randomBytes(32).toString('hex')}` }],
+    ['with the token as another scheme', { Authorization: `Basic ${token}` }],
+  ])('refuses a request %s with 401', async (_, headers) => {
+    const { status, body } = await postInitialize(port, headers);
+    expect(status).toBe(401);
+    expect(JSON.parse(body)).toEqual(rpcError(-32001, 'Unauthorized: a valid bearer token is required'));
+  });
+
+  it('serves a client with the token, whatever name it reaches the server by', async () => {
+    const { status, body } = await postInitialize(port, { Host: `workstation.example:${port}`, Authorization: `Bearer ${token}` });
+    expect(status).toBe(200);
+    expect(serverInfo(body)).toEqual({ name: 'prometheus-tools', version: '1.0.0' });
+
+    const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
+    );
+    try {
+      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual({
+        isError: false,
+        envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } },
+      });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('refusing to listen beyond loopback without a token', () => {
+  it.each([
+    ['unset', {}],
+    ['empty', { MCP_AUTH_TOKEN: '' }],
+  ])('exits at start-up for --host 0.0.0.0 with MCP_AUTH_TOKEN %s', async (_, env) => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BUNDLE, '--http', '--host', '0.0.0.0', '--port', '0'], { cwd: ROOT, env: serverEnv(env), timeout: 10_000 }, (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : (error.code as number | null), stdout, stderr }),
+      );
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'mcp server failed: refusing to listen on 0.0.0.0 without a bearer token: set MCP_AUTH_TOKEN, or listen on 127.0.0.1\n',
+    });
   });
 });
