@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REGISTRY } from '../../src/operations';
 import { toolDefinitions, type ToolInputSchema } from '../../src/shared/tools';
 
 /**
@@ -15,7 +16,7 @@ const BEGIN = /^( *)# BEGIN GENERATED TOOL SCHEMA.*$/m;
 const END = /^ *# END GENERATED TOOL SCHEMA$/m;
 
 export function renderToolsJson(): string {
-  return `${JSON.stringify(toolDefinitions(), null, 2)}\n`;
+  return `${JSON.stringify(toolDefinitions(REGISTRY), null, 2)}\n`;
 }
 
 /** template.yaml with its generated block rewritten from the current definitions. */
@@ -26,7 +27,7 @@ export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'u
     throw new Error('template.yaml has no BEGIN/END GENERATED TOOL SCHEMA markers');
   }
   const indent = begin[1]!;
-  const payload = toolDefinitions().map((tool) => ({
+  const payload = toolDefinitions(REGISTRY).map((tool) => ({
     Name: tool.name,
     Description: tool.description,
     InputSchema: pascal(tool.inputSchema),

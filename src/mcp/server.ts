@@ -4,6 +4,8 @@ import type { Context } from 'aws-lambda';
 import { handler as route } from '../handlers/integration';
 import type { Envelope } from '../shared/responses';
 import { toolDefinitions } from '../shared/tools';
+import { enabledOperations } from '../operations';
+import { config } from '../shared/config';
 
 /**
  * The local MCP server: the same tools as the gateway, with the same schemas
@@ -16,7 +18,7 @@ const TOOL_TIMEOUT_MS = 60_000;
 
 export function createMcpServer(): Server {
   const server = new Server({ name: 'prometheus-tools', version: '1.0.0' }, { capabilities: { tools: {} } });
-  const tools = toolDefinitions();
+  const tools = toolDefinitions(enabledOperations(config.enabledTools));
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {

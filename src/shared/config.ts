@@ -26,6 +26,8 @@ export interface Config {
   allowedWorkspaceIds?: ReadonlySet<string>;
   /** The only regions requests may name (ALLOWED_REGIONS); undefined allows any. */
   allowedRegions?: ReadonlySet<string>;
+  /** The tools the router, the gateway and the MCP server expose (ENABLED_TOOLS); undefined exposes all. */
+  enabledTools?: ReadonlySet<string>;
 }
 
 /**
@@ -42,6 +44,8 @@ function defaultMaxResponseBytes(env: NodeJS.ProcessEnv): number {
   return Math.floor((memoryMb * 1024 * 1024) / MEMORY_PER_RESPONSE_BYTE);
 }
 
+const TOOL_NAME_PATTERN = '^[a-z][a-z_]*$';
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
     defaultWorkspaceId: matching(env, 'WORKSPACE_ID', WORKSPACE_ID_PATTERN),
@@ -54,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     responseBudgetBytes: integer(env, 'RESPONSE_BUDGET_BYTES', MAX_RESPONSE_BUDGET_BYTES, 1024, MAX_RESPONSE_BUDGET_BYTES),
     allowedWorkspaceIds: list(env, 'ALLOWED_WORKSPACE_IDS', WORKSPACE_ID_PATTERN),
     allowedRegions: list(env, 'ALLOWED_REGIONS', REGION_PATTERN),
+    enabledTools: list(env, 'ENABLED_TOOLS', TOOL_NAME_PATTERN),
   };
 }
 

@@ -2,11 +2,11 @@ import type { Context } from 'aws-lambda';
 import { config } from './config';
 import { AppError, InternalError, PrometheusApiError, ValidationError } from './errors';
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
-import { execute, type OperationContext } from './operations';
+import type { Operation, OperationContext } from '../operations/types';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
 import { fitToBudget } from './result-size';
 import { assertNoDangerousPatterns, assertRegionAllowed, assertWorkspaceAllowed } from './security';
-import { OPERATIONS, validateArgs, type Operation } from './schemas';
+import { validateArgs } from './schemas';
 
 /** Time kept back from the Lambda deadline to shape and return the answer. */
 const RESPONSE_RESERVE_MS = 500;
@@ -14,32 +14,37 @@ const DEFAULT_REMAINING_MS = 30_000;
 
 export type HandlerResult = ApiResult | Envelope;
 
+/** A Lambda handler, and the names of the operations it serves. */
+export type OperationsHandler = LambdaHandler<unknown, HandlerResult> & { operations: readonly string[] };
+
 /**
- * Builds a Lambda handler. With an operation it serves that one; without, it is the
- * router: the operation comes from the `operation` argument or, through AgentCore
- * Gateway, from the tool name.
+ * Builds a Lambda handler serving `operations` (only these are bundled with it). With
+ * one, it serves that one; with several, it routes: the operation comes from the
+ * `operation` argument or, through AgentCore Gateway, from the tool name.
  */
-export function createHandler(operation?: Operation): LambdaHandler<unknown, HandlerResult> {
-  return instrument(async (event, context) => {
+export function createHandler(operations: readonly Operation[]): OperationsHandler {
+  const byName = new Map(operations.map((op) => [op.name, op]));
+  const fixed = operations.length === 1 ? operations[0] : undefined;
+  const handler = instrument(async (event, context) => {
     const started = performance.now();
     const toolName = gatewayToolName(context);
     const shape = eventShape(event, toolName !== undefined);
     const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 } };
-    let resolved: Operation | undefined = operation;
+    let resolved: string | undefined = fixed?.name;
     let statusCode = 200;
     let count = 0;
     try {
-      const routed = route(operation, eventArguments(event, shape), toolName);
-      resolved = routed.operation;
+      const routed = route(fixed, byName, eventArguments(event, shape), toolName);
+      resolved = routed.operation.name;
       logger.appendKeys({ operation: resolved });
-      const args = validateArgs(resolved, routed.args);
+      const args = validateArgs(routed.operation.args, routed.args) as { workspace_id?: string; region?: string };
       const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
       logger.appendKeys({ workspace_id: workspaceId });
       assertNoDangerousPatterns(args as Record<string, unknown>);
       assertWorkspaceAllowed(workspaceId, config.allowedWorkspaceIds);
       assertRegionAllowed(args.region, config.allowedRegions);
 
-      const result = await execute(resolved, args, ctx);
+      const result = await routed.operation.run(args, ctx);
       const { data, warnings, infos, notes } = result;
       const fitted = fitToBudget(
         {
@@ -69,19 +74,22 @@ export function createHandler(operation?: Operation): LambdaHandler<unknown, Han
       record(resolved, statusCode, latencyMs, count, ctx);
     }
   });
+  return Object.assign(handler, { operations: operations.map((op) => op.name) });
 }
 
 function route(
   fixed: Operation | undefined,
+  byName: ReadonlyMap<string, Operation>,
   args: Record<string, unknown>,
   toolName: string | undefined,
 ): { operation: Operation; args: Record<string, unknown> } {
   if (fixed !== undefined) {
-    if (toolName !== undefined && toolName !== fixed) {
-      throw new ValidationError(`this function serves the tool '${fixed}', not '${toolName}'`);
+    if (toolName !== undefined && toolName !== fixed.name) {
+      throw new ValidationError(`this function serves the tool '${fixed.name}', not '${toolName}'`);
     }
     return { operation: fixed, args };
   }
+  const OPERATIONS = [...byName.keys()];
   const { operation: requested, ...rest } = args;
   if (requested !== undefined && typeof requested !== 'string') {
     throw new ValidationError(`field 'operation' must be a string, one of ${OPERATIONS.join(', ')}`);
@@ -93,11 +101,12 @@ function route(
   if (name === undefined) {
     throw new ValidationError(`missing required field 'operation' (one of ${OPERATIONS.join(', ')})`);
   }
-  if (!(OPERATIONS as readonly string[]).includes(name)) {
+  const operation = byName.get(name);
+  if (operation === undefined) {
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
     throw new ValidationError(`unknown operation '${shown}': use one of ${OPERATIONS.join(', ')}`);
   }
-  return { operation: name as Operation, args: rest };
+  return { operation, args: rest };
 }
 
 /** AgentCore Gateway names the tool `<target>___<tool>` in the client context. */
@@ -128,7 +137,7 @@ function asAppError(error: unknown, context: Context | undefined): AppError {
 }
 
 function record(
-  operation: Operation | undefined,
+  operation: string | undefined,
   statusCode: number,
   latencyMs: number,
   count: number,

@@ -16,12 +16,9 @@ import { ValidationError } from './errors';
 import { REGION_PATTERN, WORKSPACE_ID_PATTERN } from './security';
 
 /**
- * One TypeBox schema per operation: the single source of truth for the TypeScript
- * types, the runtime validation below and the tool schemas agents see.
+ * The argument pieces the operations' schemas share (src/operations/*.ts), and the
+ * validation of a request's arguments against an operation's schema.
  */
-
-export const OPERATIONS = ['query', 'range_query', 'list_metrics', 'server_info'] as const;
-export type Operation = (typeof OPERATIONS)[number];
 
 export const MAX_QUERY_LENGTH = 32_768;
 /** Prometheus refuses a range whose (end - start) / step exceeds this: 11,001 points at most. */
@@ -42,113 +39,48 @@ const region = TString({
   description: "AWS region of the workspace, e.g. us-east-1. Defaults to the function's own region.",
 });
 
-const query = TString({
+/** The workspace and region every operation may name. */
+export const target = { workspace_id: Optional(workspaceId), region: Optional(region) };
+
+export const promql = TString({
   minLength: 1,
   maxLength: MAX_QUERY_LENGTH,
   description: `PromQL expression, e.g. up or rate(node_cpu_seconds_total{mode="system"}[5m]). At most ${MAX_QUERY_LENGTH} characters.`,
 });
 
-const time = (description: string) =>
+export const time = (description: string) =>
   Union([TString({ minLength: 1, maxLength: 64 }), TNumber()], {
-    description: `${description} RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or relative: now, now-1h, now-30m.`,
+    description: `${description} RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), relative (now, now-1h) or a bare duration meaning that long ago (1h, 30m).`,
   });
 
-const target = { workspace_id: Optional(workspaceId), region: Optional(region) };
-
-const maxSeries = Integer({
+export const maxSeries = Integer({
   minimum: 1,
   maximum: 100_000,
   description: 'Return at most this many series (1 to 100000); the answer says when more matched.',
 });
 
-export const QueryArgs = TObject(
-  {
-    ...target,
-    query,
-    time: Optional(time('Evaluation time; defaults to now.')),
-    max_series: Optional(maxSeries),
-  },
-  { additionalProperties: false },
-);
+export const limit = (what: string) =>
+  Integer({
+    minimum: 1,
+    maximum: 100_000,
+    description: `Return at most this many ${what} (1 to 100000); the answer says when more exist.`,
+  });
 
-export const RangeQueryArgs = TObject(
-  {
-    ...target,
-    query,
-    start: time('Start of the range.'),
-    end: time('End of the range; not before start.'),
-    step: Union([TString({ minLength: 1, maxLength: 32 }), TNumber()], {
-      description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds, at least 1ms. (end - start) / step may not exceed ${MAX_RESOLUTION} (Prometheus' limit of ${MAX_POINTS_PER_SERIES} points per series).`,
-    }),
-    max_series: Optional(maxSeries),
-    max_points: Optional(
-      Integer({
-        minimum: 1,
-        maximum: MAX_POINTS_PER_SERIES,
-        description: `Keep at most this many of the most recent points of each series (1 to ${MAX_POINTS_PER_SERIES}); the answer says when points were left out. A larger step is usually the better way to see a whole range.`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+export const selector = (description: string) => TString({ minLength: 1, maxLength: 4096, description });
 
-export const ListMetricsArgs = TObject(
-  {
-    ...target,
-    match: Optional(
-      TString({
-        minLength: 1,
-        maxLength: 4096,
-        description: 'Series selector restricting the metrics listed, e.g. {job="node"}.',
-      }),
-    ),
-    limit: Optional(
-      Integer({
-        minimum: 1,
-        maximum: 100_000,
-        description: 'Return at most this many metric names (1 to 100000); the answer says when more exist.',
-      }),
-    ),
-    include_metadata: Optional(
-      TBoolean({ description: "Also return each metric's type, help and unit." }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const ServerInfoArgs = TObject({ ...target }, { additionalProperties: false });
-
-export type QueryArgs = Static<typeof QueryArgs>;
-export type RangeQueryArgs = Static<typeof RangeQueryArgs>;
-export type ListMetricsArgs = Static<typeof ListMetricsArgs>;
-export type ServerInfoArgs = Static<typeof ServerInfoArgs>;
-
-export const SCHEMAS = {
-  query: QueryArgs,
-  range_query: RangeQueryArgs,
-  list_metrics: ListMetricsArgs,
-  server_info: ServerInfoArgs,
-} as const;
-
-export interface ArgsByOperation {
-  query: QueryArgs;
-  range_query: RangeQueryArgs;
-  list_metrics: ListMetricsArgs;
-  server_info: ServerInfoArgs;
-}
+export { TBoolean, Integer, TNumber, TObject, Optional, TString, Union };
 
 type Validator = ReturnType<typeof Compile>;
-const validators = new Map<Operation, Validator>();
+const validators = new WeakMap<TSchema, Validator>();
 
-/** Validates `value` against the operation's schema, or throws a ValidationError naming each bad field. */
-export function validateArgs<O extends Operation>(operation: O, value: unknown): ArgsByOperation[O] {
-  const schema = SCHEMAS[operation];
-  let validator = validators.get(operation);
+/** Validates `value` against a schema, or throws a ValidationError naming each bad field. */
+export function validateArgs<S extends TSchema>(schema: S, value: unknown): Static<S> {
+  let validator = validators.get(schema);
   if (validator === undefined) {
     validator = Compile(schema);
-    validators.set(operation, validator);
+    validators.set(schema, validator);
   }
-  if (validator.Check(value)) return value as ArgsByOperation[O];
+  if (validator.Check(value)) return value as Static<S>;
   throw new ValidationError(describeErrors(schema, validator.Errors(value)));
 }
 

@@ -17,7 +17,7 @@ const NUMBER = /^\d+(?:\.\d+)?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const RELATIVE = /^now(?:([+-])(.+))?$/;
 
-export const TIME_HELP = 'use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or now / now-1h';
+export const TIME_HELP = 'use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), now / now-1h, or a duration ago (1h)';
 
 /**
  * Unix seconds stop here (year 5138): a larger number is almost surely Unix
@@ -35,7 +35,7 @@ export function parseDuration(text: string): number | undefined {
   return DURATION_UNITS.reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNIT_SECONDS[unit]!, 0);
 }
 
-/** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `now+5m`. */
+/** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `now+5m`, or `1h` (an hour ago). */
 export function parseTime(field: string, value: string | number, nowSeconds: number): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value >= 0) return unixSeconds(field, value);
@@ -47,6 +47,9 @@ export function parseTime(field: string, value: string | number, nowSeconds: num
       if (relative[1] === undefined) return nowSeconds;
       const offset = parseDuration(relative[2]!);
       if (offset !== undefined) return relative[1] === '-' ? nowSeconds - offset : nowSeconds + offset;
+    } else if (parseDuration(text) !== undefined) {
+      // A bare duration means that long ago: `1h` is an hour before now.
+      return nowSeconds - parseDuration(text)!;
     } else if (RFC3339.test(text)) {
       if (!isRealDate(text)) {
         throw new ValidationError(`field '${field}' is not a valid time (${describe(value)}): no such date`);

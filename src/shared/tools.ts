@@ -1,11 +1,11 @@
 import type { TSchema } from 'typebox';
-import { MAX_POINTS_PER_SERIES, OPERATIONS, SCHEMAS, type Operation } from './schemas';
+import type { Operation } from '../operations/types';
 
 /**
- * The agents' tool definitions, generated from the TypeBox schemas (never a second
- * copy). Input schemas keep only what AgentCore Gateway accepts for Lambda targets
- * (type, description, properties, required, items); patterns, ranges and unions move
- * into the descriptions, and the handlers still enforce them.
+ * The agents' tool definitions, generated from the operations' TypeBox schemas (never
+ * a second copy). Input schemas keep only what AgentCore Gateway accepts for Lambda
+ * targets (type, description, properties, required, items); patterns, ranges and
+ * unions move into the descriptions, and the handlers still enforce them.
  */
 
 export interface ToolInputSchema {
@@ -17,42 +17,16 @@ export interface ToolInputSchema {
 }
 
 export interface ToolDefinition {
-  name: Operation;
+  name: string;
   description: string;
   inputSchema: ToolInputSchema;
 }
 
-const DESCRIPTIONS: Record<Operation, string> = {
-  query:
-    'Run an instant PromQL query on Amazon Managed Service for Prometheus: the value of each matching series at one moment ' +
-    '(now, or `time`). Use it for current values, counts, rates and top-k questions. ' +
-    'Example: {"query": "sum by (job) (rate(http_requests_total[5m]))"}. ' +
-    'Answers Prometheus\' own {resultType, result}: each series has its labels and [Unix seconds, "value as a string"]; ' +
-    'units are those of the metric (rates are per second). Use max_series when a query may match many series; ' +
-    'an answer that was cut says so in `truncated` and `note`. Errors come back as {status: "error", error: {type, message}} ' +
-    'saying what to fix.',
-  range_query:
-    'Run a PromQL range query: the values of each matching series from `start` to `end`, one point every `step`. ' +
-    'Use it for trends, comparisons over time and graphs. ' +
-    'Example: {"query": "rate(node_cpu_seconds_total{mode=\\"system\\"}[5m])", "start": "now-1h", "end": "now", "step": "5m"}. ' +
-    `At most ${MAX_POINTS_PER_SERIES} points per series: choose step >= (end - start) / ${MAX_POINTS_PER_SERIES - 1}; ` +
-    'a step near (end - start) / 200 is usually enough. Values are strings, timestamps Unix seconds. ' +
-    'Use max_series and max_points to keep the answer small; a cut answer says so in `truncated` and `note`.',
-  list_metrics:
-    'List the metric names in the workspace, sorted, to find what to query before writing PromQL. ' +
-    'Example: {"match": "{job=\\"node\\"}", "limit": 200}. Answers {metrics, total, truncated}; with include_metadata, ' +
-    'also each metric\'s type (counter, gauge, histogram, summary), help text and unit. Counters end in _total: query them with rate().',
-  server_info:
-    'Describe the Prometheus workspace these tools query: its ID, alias, status and ARN, the region, the query endpoint, ' +
-    'and whether it is reachable right now (with the latency in ms). Use it first when a query fails, ' +
-    'or to check which workspace you are looking at. Takes no required arguments: {}.',
-};
-
-export function toolDefinitions(): ToolDefinition[] {
-  return OPERATIONS.map((name) => ({
-    name,
-    description: DESCRIPTIONS[name],
-    inputSchema: toToolSchema(SCHEMAS[name]),
+export function toolDefinitions(operations: readonly Operation[]): ToolDefinition[] {
+  return operations.map((op) => ({
+    name: op.name,
+    description: op.description,
+    inputSchema: toToolSchema(op.args),
   }));
 }
 

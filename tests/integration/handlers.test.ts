@@ -274,7 +274,7 @@ describe('integration (the router)', () => {
       status: 'error',
       error: {
         type: 'validation_error',
-        message: "field 'start' is not a valid time (\"yesterday\"): use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), or now / now-1h",
+        message: "field 'start' is not a valid time (\"yesterday\"): use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), now / now-1h, or a duration ago (1h)",
       },
     });
   });

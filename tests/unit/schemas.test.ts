@@ -1,5 +1,8 @@
 import { ValidationError } from '../../src/shared/errors';
-import { validateArgs } from '../../src/shared/schemas';
+import { REGISTRY } from '../../src/operations';
+import { validateArgs as validate } from '../../src/shared/schemas';
+
+const validateArgs = (operation: string, value: unknown) => validate(REGISTRY.find((op) => op.name === operation)!.args, value);
 
 const WS = 'ws-12345678-abcd-1234-efgh-123456789012';
 

@@ -15,6 +15,9 @@ describe('parseTime', () => {
     ['now-1h', NOW - 3600],
     ['now-1h30m', NOW - 5400],
     ['now+5m', NOW + 300],
+    ['1h', NOW - 3600],
+    ['90m', NOW - 5400],
+    ['1h30m', NOW - 5400],
   ])('parses %j', (input, expected) => {
     expect(parseTime('time', input, NOW)).toBe(expected);
   });

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderTemplate, renderToolsJson, TEMPLATE_FILE, TOOLS_FILE } from '../../scripts/lib/tool-files';
-import { OPERATIONS } from '../../src/shared/schemas';
-import { toolDefinitions } from '../../src/shared/tools';
+import { REGISTRY } from '../../src/operations';
+import { toolDefinitions as definitionsOf } from '../../src/shared/tools';
+
+const toolDefinitions = () => definitionsOf(REGISTRY);
 import { readTemplate } from '../support/template';
 
 const GATEWAY_KEYS = ['type', 'description', 'properties', 'required', 'items'];
@@ -16,7 +18,7 @@ function keysIn(schema: Record<string, unknown>): string[] {
 
 describe('tool definitions', () => {
   it('are one per operation, generated from the schemas', () => {
-    expect(toolDefinitions().map((t) => t.name)).toEqual([...OPERATIONS]);
+    expect(toolDefinitions().map((t) => t.name)).toEqual(REGISTRY.map((op) => op.name));
   });
 
   it('use only what AgentCore Gateway accepts for Lambda targets', () => {

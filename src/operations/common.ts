@@ -1,0 +1,72 @@
+import type { Config } from '../shared/config';
+import { PrometheusApiError } from '../shared/errors';
+import { PrometheusClient, type PrometheusAnswer } from '../shared/prometheus-client';
+import { explainPromQL } from '../shared/promql';
+import { applyLimits, type QueryData } from '../shared/result-size';
+import { resolveTarget, type ResolvedTarget } from '../shared/workspace';
+import type { OperationContext, OperationResult } from './types';
+
+/** Helpers the operations share: the client for a request's target, answers turned into results. */
+
+export async function clientFor(args: { workspace_id?: string; region?: string }, ctx: OperationContext): Promise<PrometheusClient> {
+  return cachedClient(await resolveTarget(args, ctx.config, ctx.deadline), ctx.config);
+}
+
+// One client per endpoint, region and signing mode, for the container's life.
+const clients = new Map<string, PrometheusClient>();
+
+export function cachedClient(target: ResolvedTarget, config: Config): PrometheusClient {
+  const key = `${target.baseUrl.href} ${target.region} ${target.sigv4}`;
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = new PrometheusClient(target, config);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+export function fromAnswer(answer: PrometheusAnswer<QueryData>, limits: { maxSeries?: number; maxPoints?: number }): OperationResult {
+  const { data, notes } = applyLimits(answer.data, limits);
+  return {
+    data,
+    count: Array.isArray(data.result) ? data.result.length : 1,
+    upstreamBytes: answer.bytes,
+    ...(notes.length === 0 ? {} : { notes }),
+    ...warningsOf(answer),
+  };
+}
+
+export function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'warnings' | 'infos'> {
+  return {
+    ...(answer.warnings === undefined ? {} : { warnings: answer.warnings }),
+    ...(answer.infos === undefined ? {} : { infos: answer.infos }),
+  };
+}
+
+/** Adds, to Prometheus' refusal of a query, where Prometheus' grammar says it breaks. */
+export async function explained<T>(query: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof PrometheusApiError) || error.type !== 'bad_data') throw error;
+    const explanation = await explainPromQL(query).catch(() => undefined);
+    if (explanation === undefined) throw error;
+    throw new PrometheusApiError(error.type, `${error.message} (PromQL grammar: ${explanation})`, error.upstreamStatus, error.warnings);
+  }
+}
+
+/** A sorted list cut to `limit`, with the flag and note list_metrics set the pattern for. */
+export function limitedList<T>(all: T[], limit: number | undefined, unit: string, narrow: string): { items: T[]; total: number; truncated: boolean; notes: string[] } {
+  const items = limit === undefined ? all : all.slice(0, limit);
+  const truncated = items.length < all.length;
+  return {
+    items,
+    total: all.length,
+    truncated,
+    notes: truncated ? [`returned the first ${items.length} of ${all.length} ${unit} (limit); raise limit or ${narrow}`] : [],
+  };
+}
+
+export function nowSeconds(): number {
+  return Date.now() / 1000;
+}

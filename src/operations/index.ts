@@ -1,0 +1,24 @@
+import { listMetrics } from './list-metrics';
+import { query } from './query';
+import { rangeQuery } from './range-query';
+import { serverInfo } from './server-info';
+import type { Operation } from './types';
+
+/**
+ * Every operation, in the order agents see them. Adding a tool is a new file in this
+ * folder and one line here: the router, tools.json, the gateway schema, the MCP tool
+ * list and the functions' permissions follow.
+ */
+export const REGISTRY: readonly Operation[] = [query, rangeQuery, listMetrics, serverInfo] as readonly Operation[];
+
+/** The operations an ENABLED_TOOLS list allows (all when there is none), in registry order. */
+export function enabledOperations(enabled: ReadonlySet<string> | undefined): readonly Operation[] {
+  if (enabled === undefined) return REGISTRY;
+  const unknown = [...enabled].filter((name) => !REGISTRY.some((op) => op.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `environment variable ENABLED_TOOLS names unknown tools: ${unknown.join(', ')} (known: ${REGISTRY.map((op) => op.name).join(', ')})`,
+    );
+  }
+  return REGISTRY.filter((op) => enabled.has(op.name));
+}

@@ -1,0 +1,49 @@
+import { assertValidPromQL } from '../shared/promql';
+import { limit, Optional, selector, target, TBoolean, TObject } from '../shared/schemas';
+import { clientFor, limitedList, warningsOf } from './common';
+import { defineOperation } from './types';
+
+interface MetricMetadata {
+  type: string;
+  help: string;
+  unit: string;
+}
+
+export const listMetrics = defineOperation({
+  name: 'list_metrics',
+  description:
+    'List the metric names in the workspace, sorted, to find what to query before writing PromQL. ' +
+    'Example: {"match": "{job=\\"node\\"}", "limit": 200}. Answers {metrics, total, truncated}; with include_metadata, ' +
+    "also each metric's type (counter, gauge, histogram, summary), help text and unit. Counters end in _total: query them with rate().",
+  args: TObject(
+    {
+      ...target,
+      match: Optional(selector('Series selector restricting the metrics listed, e.g. {job="node"}.')),
+      limit: Optional(limit('metric names')),
+      include_metadata: Optional(TBoolean({ description: "Also return each metric's type, help and unit." })),
+    },
+    { additionalProperties: false },
+  ),
+  actions: ['aps:GetLabels', 'aps:GetMetricMetadata'],
+  async run(args, ctx) {
+    if (args.match !== undefined) assertValidPromQL('match', args.match);
+    const client = await clientFor(args, ctx);
+    const params: [string, string][] = args.match === undefined ? [] : [['match[]', args.match]];
+    const answer = await client.call<string[]>('label/__name__/values', params, ctx);
+    const list = limitedList([...answer.data].sort(), args.limit, 'metric names', 'narrow with match');
+    const data: Record<string, unknown> = { metrics: list.items, total: list.total, truncated: list.truncated };
+    let upstreamBytes = answer.bytes;
+
+    if (args.include_metadata === true) {
+      const metadata = await client.call<Record<string, MetricMetadata[]>>('metadata', [], ctx);
+      upstreamBytes += metadata.bytes;
+      data.metadata = Object.fromEntries(
+        list.items.flatMap((name) => {
+          const entry = metadata.data[name]?.[0];
+          return entry === undefined ? [] : [[name, { type: entry.type, help: entry.help, unit: entry.unit }]];
+        }),
+      );
+    }
+    return { data, count: list.items.length, upstreamBytes, ...(list.notes.length === 0 ? {} : { notes: list.notes }), ...warningsOf(answer) };
+  },
+});

@@ -1,0 +1,50 @@
+import { AppError } from '../shared/errors';
+import { target, TObject } from '../shared/schemas';
+import { resolveTarget } from '../shared/workspace';
+import { cachedClient } from './common';
+import { defineOperation } from './types';
+
+export const serverInfo = defineOperation({
+  name: 'server_info',
+  description:
+    'Describe the Prometheus workspace these tools query: its ID, alias, status and ARN, the region, the query endpoint, ' +
+    'and whether it is reachable right now (with the latency in ms). Use it first when a query fails, ' +
+    'or to check which workspace you are looking at. Takes no required arguments: {}.',
+  args: TObject({ ...target }, { additionalProperties: false }),
+  actions: ['aps:DescribeWorkspace', 'aps:QueryMetrics'],
+  async run(args, ctx) {
+    const resolved = await resolveTarget(args, ctx.config, ctx.deadline);
+    const client = cachedClient(resolved, ctx.config);
+
+    const started = performance.now();
+    let reachability: Record<string, unknown>;
+    try {
+      await client.call('query', [['query', 'vector(1)']], ctx);
+      reachability = { reachable: true, latency_ms: elapsed(started) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      reachability = { reachable: false, latency_ms: elapsed(started), error: { type: error.type, message: error.message } };
+    }
+
+    const data: Record<string, unknown> = {
+      workspace: resolved.workspace ?? null,
+      region: resolved.region,
+      query_endpoint: resolved.baseUrl.href,
+      source: resolved.source,
+      reachability,
+    };
+    // A self-managed Prometheus reports its version; AMP has no such endpoint.
+    if (resolved.source === 'PROMETHEUS_URL' && reachability.reachable === true) {
+      try {
+        data.build_info = (await client.call('status/buildinfo', [], ctx)).data;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return { data, count: 0, upstreamBytes: 0 };
+  },
+});
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

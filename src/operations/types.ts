@@ -1,0 +1,44 @@
+import type { Static, TObject } from 'typebox';
+import type { Config } from '../shared/config';
+import type { CallOptions } from '../shared/prometheus-client';
+
+/**
+ * What an operation is: one file per operation (src/operations/<name>.ts) holds its
+ * arguments (TypeBox, the single source of the types, the validation and the tool
+ * schema agents see), its description for agents, the IAM actions its calls need and
+ * the call itself. The registry (index.ts) derives the router, the tool files, the
+ * gateway schema, the MCP tool list and the functions' permissions from these.
+ */
+export interface Operation<S extends TObject = TObject> {
+  name: string;
+  /** For a model: when to use it, what it answers, one example. */
+  description: string;
+  args: S;
+  /** The IAM actions the operation's upstream calls need. */
+  actions: readonly string[];
+  run(args: Static<S>, ctx: OperationContext): Promise<OperationResult>;
+}
+
+/** Keeps the argument types of `run` tied to the schema. */
+export function defineOperation<S extends TObject>(operation: Operation<S>): Operation<S> {
+  return operation;
+}
+
+export interface OperationContext extends CallOptions {
+  config: Config;
+}
+
+/** What an operation hands back to the handler's edge. */
+export interface OperationResult {
+  data: unknown;
+  warnings?: string[];
+  infos?: string[];
+  /** What a limit left out, one note per cut. */
+  notes?: string[];
+  /** Envelope-level facts besides the data (e.g. the step chosen, hints on an empty answer). */
+  extra?: Record<string, unknown>;
+  /** Series (or items) returned, for the SeriesReturned metric. */
+  count: number;
+  /** Size of what the upstream sent, to tell a small answer without measuring it. */
+  upstreamBytes: number;
+}
