@@ -1,5 +1,5 @@
 import { assertValidPromQL } from '../shared/promql';
-import { limit, Optional, selector, target, TBoolean, TObject } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, Unknown, limit, output, selector, target } from '../shared/schemas';
 import { clientFor, limitedList, warningsOf } from './common';
 import { defineOperation } from './types';
 
@@ -23,6 +23,15 @@ export const listMetrics = defineOperation({
       include_metadata: Optional(TBoolean({ description: "Also return each metric's type, help and unit." })),
     },
     { additionalProperties: false },
+  ),
+  output: output(
+    {
+      metrics: TArray(TString()),
+      total: Integer(),
+      truncated: TBoolean(),
+      metadata: Optional(Unknown()),
+    },
+    'Metric names, sorted; total before the limit; metadata by name when asked.',
   ),
   actions: ['aps:GetLabels', 'aps:GetMetricMetadata'],
   async run(args, ctx) {

@@ -1,5 +1,5 @@
 import type { QueryData } from '../shared/result-size';
-import { maxSeries, Optional, promql, target, time, TObject } from '../shared/schemas';
+import { Optional, TObject, TString, Unknown, maxSeries, output, promql, target, time } from '../shared/schemas';
 import { assertValidPromQL } from '../shared/promql';
 import { formatSeconds, parseTime } from '../shared/time';
 import { clientFor, explained, fromAnswer, nowSeconds } from './common';
@@ -23,6 +23,10 @@ export const query = defineOperation({
       max_series: Optional(maxSeries),
     },
     { additionalProperties: false },
+  ),
+  output: output(
+    { resultType: TString(), result: Unknown() },
+    "Prometheus' own query data: resultType (vector, matrix, scalar, string) and result.",
   ),
   actions: ['aps:QueryMetrics'],
   async run(args, ctx) {

@@ -1,20 +1,7 @@
 import { ValidationError } from '../shared/errors';
 import { assertValidPromQL } from '../shared/promql';
 import type { QueryData } from '../shared/result-size';
-import {
-  Integer,
-  MAX_POINTS_PER_SERIES,
-  MAX_RESOLUTION,
-  maxSeries,
-  Optional,
-  promql,
-  target,
-  time,
-  TNumber,
-  TObject,
-  TString,
-  Union,
-} from '../shared/schemas';
+import { Integer, MAX_POINTS_PER_SERIES, MAX_RESOLUTION, Optional, TNumber, TObject, TString, Union, Unknown, maxSeries, output, promql, target, time } from '../shared/schemas';
 import { formatSeconds, parseStep, parseTime } from '../shared/time';
 import { clientFor, explained, fromAnswer, nowSeconds } from './common';
 import { defineOperation } from './types';
@@ -47,6 +34,10 @@ export const rangeQuery = defineOperation({
       ),
     },
     { additionalProperties: false },
+  ),
+  output: output(
+    { resultType: TString(), result: Unknown() },
+    "Prometheus' own query data: resultType matrix and result, one entry per series.",
   ),
   actions: ['aps:QueryMetrics'],
   async run(args, ctx) {

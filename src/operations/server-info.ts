@@ -1,5 +1,5 @@
 import { AppError } from '../shared/errors';
-import { target, TObject } from '../shared/schemas';
+import { TObject, TString, Unknown, output, target } from '../shared/schemas';
 import { resolveTarget } from '../shared/workspace';
 import { cachedClient } from './common';
 import { defineOperation } from './types';
@@ -11,6 +11,10 @@ export const serverInfo = defineOperation({
     'and whether it is reachable right now (with the latency in ms). Use it first when a query fails, ' +
     'or to check which workspace you are looking at. Takes no required arguments: {}.',
   args: TObject({ ...target }, { additionalProperties: false }),
+  output: output(
+    { workspace: Unknown(), region: TString(), query_endpoint: TString(), source: TString(), reachability: Unknown() },
+    'The workspace (null with PROMETHEUS_URL), region, query endpoint and reachability.',
+  ),
   actions: ['aps:DescribeWorkspace', 'aps:QueryMetrics'],
   async run(args, ctx) {
     const resolved = await resolveTarget(args, ctx.config, ctx.deadline);

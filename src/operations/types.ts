@@ -1,4 +1,4 @@
-import type { Static, TObject } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import type { Config } from '../shared/config';
 import type { CallOptions } from '../shared/prometheus-client';
 
@@ -14,6 +14,8 @@ export interface Operation<S extends TObject = TObject> {
   /** For a model: when to use it, what it answers, one example. */
   description: string;
   args: S;
+  /** The shape of the envelope's `data` on success, for the tools' outputSchema (MCP structured results). */
+  output: TSchema;
   /** The IAM actions the operation's upstream calls need. */
   actions: readonly string[];
   run(args: Static<S>, ctx: OperationContext): Promise<OperationResult>;

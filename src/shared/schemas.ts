@@ -8,6 +8,8 @@ import {
   Optional,
   String as TString,
   Union,
+  Unknown,
+  Array as TArray,
   type Static,
   type TSchema,
 } from 'typebox';
@@ -68,7 +70,10 @@ export const limit = (what: string) =>
 
 export const selector = (description: string) => TString({ minLength: 1, maxLength: 4096, description });
 
-export { TBoolean, Integer, TNumber, TObject, Optional, TString, Union };
+export { TArray, TBoolean, Integer, TNumber, TObject, Optional, TString, Union, Unknown };
+
+/** An output shape: the properties named, any others allowed (Prometheus may add fields). */
+export const output = (properties: Parameters<typeof TObject>[0], description: string) => TObject(properties, { description });
 
 type Validator = ReturnType<typeof Compile>;
 const validators = new WeakMap<TSchema, Validator>();
