@@ -2,7 +2,6 @@ import type { Config } from '../shared/config';
 import { PrometheusApiError } from '../shared/errors';
 import { PrometheusClient, type PrometheusAnswer } from '../shared/prometheus-client';
 import { explainPromQL } from '../shared/promql';
-import { applyLimits, type QueryData } from '../shared/result-size';
 import { resolveTarget, type ResolvedTarget } from '../shared/workspace';
 import type { OperationContext, OperationResult } from './types';
 
@@ -23,17 +22,6 @@ export function cachedClient(target: ResolvedTarget, config: Config): Prometheus
     clients.set(key, client);
   }
   return client;
-}
-
-export function fromAnswer(answer: PrometheusAnswer<QueryData>, limits: { maxSeries?: number; maxPoints?: number }): OperationResult {
-  const { data, notes } = applyLimits(answer.data, limits);
-  return {
-    data,
-    count: Array.isArray(data.result) ? data.result.length : 1,
-    upstreamBytes: answer.bytes,
-    ...(notes.length === 0 ? {} : { notes }),
-    ...warningsOf(answer),
-  };
 }
 
 export function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'warnings' | 'infos'> {

@@ -28,6 +28,10 @@ export interface Config {
   allowedRegions?: ReadonlySet<string>;
   /** The tools the router, the gateway and the MCP server expose (ENABLED_TOOLS); undefined exposes all. */
   enabledTools?: ReadonlySet<string>;
+  /** AMP's samples-processed thresholds sent with every query (a call may only lower them). */
+  samplesThresholds: { warning?: number; error?: number };
+  /** Largest response to a tool call (the gateway's, the MCP server's): what a model can read. */
+  agentResponseBudgetBytes: number;
 }
 
 /**
@@ -59,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedWorkspaceIds: list(env, 'ALLOWED_WORKSPACE_IDS', WORKSPACE_ID_PATTERN),
     allowedRegions: list(env, 'ALLOWED_REGIONS', REGION_PATTERN),
     enabledTools: list(env, 'ENABLED_TOOLS', TOOL_NAME_PATTERN),
+    samplesThresholds: {
+      warning: optionalInteger(env, 'MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD'),
+      error: optionalInteger(env, 'MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD'),
+    },
+    agentResponseBudgetBytes: integer(env, 'AGENT_RESPONSE_BUDGET_BYTES', 100_000, 1024, MAX_RESPONSE_BUDGET_BYTES),
   };
 }
 
@@ -112,6 +121,12 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new Error(`environment variable ${name} must be true or false`);
+}
+
+/** A positive integer, or undefined when unset or 0 (the template's "none"). */
+function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const parsed = integer(env, name, 0, 0, Number.MAX_SAFE_INTEGER);
+  return parsed === 0 ? undefined : parsed;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

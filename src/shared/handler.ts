@@ -45,17 +45,20 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       assertRegionAllowed(args.region, config.allowedRegions);
 
       const result = await routed.operation.run(args, ctx);
-      const { data, warnings, infos, notes } = result;
+      const { data, warnings, infos, notes, extra } = result;
+      // A tool call is read by a model: its budget is what a model can take in.
+      const budget = toolName === undefined ? config.responseBudgetBytes : Math.min(config.responseBudgetBytes, config.agentResponseBudgetBytes);
       const fitted = fitToBudget(
         {
           status: 'success',
           data,
+          ...extra,
           ...(warnings === undefined ? {} : { warnings }),
           ...(infos === undefined ? {} : { infos }),
           ...(notes === undefined ? {} : { truncated: true, note: notes.join('; ') }),
         },
         shape,
-        config.responseBudgetBytes,
+        budget,
         result.upstreamBytes,
       );
       count = fitted.returned ?? result.count;

@@ -17,6 +17,10 @@ export interface SuccessEnvelope {
   /** Present when a limit or the response budget left something out; `note` says what. */
   truncated?: true;
   note?: string;
+  /** Why an empty answer may be empty (query, range_query). */
+  hints?: string[];
+  /** The step range_query chose when none was given, in seconds. */
+  step?: number;
 }
 
 export interface ErrorEnvelope {

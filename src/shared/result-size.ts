@@ -85,9 +85,8 @@ export function fitToBudget(
   }
   if (keep === list.items.length) return { envelope };
 
-  const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
   const note =
-    `the complete answer (about ${mb(upstreamBytes)} MB from Prometheus) is larger than the ${mb(budgetBytes)} MB response budget: ` +
+    `the complete answer (about ${size(upstreamBytes)} from Prometheus) is larger than the ${size(budgetBytes)} response budget: ` +
     `returned ${keep} of ${list.items.length} ${list.unit}; narrow the query (more label matchers, sum by, topk)` +
     (list.unit === 'series' ? ' or pass max_series / max_points' : ' or pass match / limit');
   const notes = envelope.note === undefined ? [note] : [envelope.note, note];
@@ -95,6 +94,10 @@ export function fitToBudget(
     envelope: { ...envelope, data: list.replace(list.items.slice(0, keep)), truncated: true, note: notes.join('; ') },
     returned: keep,
   };
+}
+
+function size(bytes: number): string {
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.ceil(bytes / 1000)} KB`;
 }
 
 /** Room kept for the note and flag added to a cut answer. */
@@ -114,8 +117,10 @@ interface BigList {
 }
 
 function bigList(data: unknown): BigList | undefined {
-  const d = data as { resultType?: unknown; result?: unknown; metrics?: unknown; metadata?: unknown } | null;
+  const d = data as { resultType?: unknown; result?: unknown; series?: unknown; metrics?: unknown; metadata?: unknown } | null;
   if (d !== null && isSeriesList(d)) return { items: d.result, unit: 'series', replace: (items) => ({ ...d, result: items }) };
+  // The compact and summary formats of query data.
+  if (d !== null && Array.isArray(d.series)) return { items: d.series, unit: 'series', replace: (items) => ({ ...d, series: items }) };
   if (d !== null && Array.isArray(d.metrics)) {
     const metadata = d.metadata as Record<string, unknown> | undefined;
     if (metadata === undefined) {

@@ -85,8 +85,31 @@ export function validateArgs<S extends TSchema>(schema: S, value: unknown): Stat
     validator = Compile(schema);
     validators.set(schema, validator);
   }
-  if (validator.Check(value)) return value as Static<S>;
-  throw new ValidationError(describeErrors(schema, validator.Errors(value)));
+  const coerced = coerceScalars(schema, value);
+  if (validator.Check(coerced)) return coerced as Static<S>;
+  throw new ValidationError(describeErrors(schema, validator.Errors(coerced)));
+}
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Models often send numbers and booleans as strings (`"limit": "5"`): a top-level
+ * argument whose schema is an integer, a number or a boolean is read from such a
+ * string. Anything else is left for the validation to judge.
+ */
+function coerceScalars(schema: TSchema, value: unknown): unknown {
+  const properties = (schema as { properties?: Record<string, { type?: string }> }).properties;
+  if (properties === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, raw] of Object.entries(value)) {
+    const type = Object.hasOwn(properties, key) ? properties[key]!.type : undefined;
+    if (typeof raw !== 'string' || type === undefined) continue;
+    let parsed: unknown = raw;
+    if ((type === 'integer' || type === 'number') && NUMERIC.test(raw.trim())) parsed = Number(raw);
+    else if (type === 'boolean' && (raw === 'true' || raw === 'false')) parsed = raw === 'true';
+    if (parsed !== raw) (copy ??= { ...value })[key] = parsed;
+  }
+  return copy ?? value;
 }
 
 interface SchemaError {

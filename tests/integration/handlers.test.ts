@@ -135,7 +135,7 @@ describe('results sized for a language model', () => {
     const returned = body.data.result.length as number;
     expect(returned).toBeLessThan(3);
     expect(body.data.result).toEqual(complete.data.result.slice(0, returned));
-    expect(body.note).toMatch(new RegExp(`^the complete answer \\(about [0-9.]+ MB from Prometheus\\) is larger than the 0.0 MB response budget: returned ${returned} of 3 series; narrow the query`));
+    expect(body.note).toMatch(new RegExp(`^the complete answer \\(about [0-9]+ KB from Prometheus\\) is larger than the 3 KB response budget: returned ${returned} of 3 series; narrow the query`));
   });
 });
 

@@ -13,6 +13,9 @@ describe('loadConfig', () => {
       responseBudgetBytes: 6_000_000,
       allowedWorkspaceIds: undefined,
       allowedRegions: undefined,
+      enabledTools: undefined,
+      samplesThresholds: { warning: undefined, error: undefined },
+      agentResponseBudgetBytes: 100_000,
     });
   });
 
@@ -42,6 +45,11 @@ describe('loadConfig', () => {
       WORKSPACE_CACHE_TTL_SECONDS: '0',
       RESPONSE_BUDGET_BYTES: '200000',
       ALLOWED_WORKSPACE_IDS: 'ws-12345678-abcd-1234-efgh-123456789012, ,ws-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee,',
+      ALLOWED_REGIONS: 'eu-west-1',
+      ENABLED_TOOLS: 'query,list_metrics',
+      MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: '1000000',
+      MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: '0',
+      AGENT_RESPONSE_BUDGET_BYTES: '50000',
     });
     expect(config).toEqual({
       defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
@@ -53,6 +61,10 @@ describe('loadConfig', () => {
       workspaceCacheTtlMs: 0,
       responseBudgetBytes: 200_000,
       allowedWorkspaceIds: new Set(['ws-12345678-abcd-1234-efgh-123456789012', 'ws-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee']),
+      allowedRegions: new Set(['eu-west-1']),
+      enabledTools: new Set(['query', 'list_metrics']),
+      samplesThresholds: { warning: 1_000_000, error: undefined },
+      agentResponseBudgetBytes: 50_000,
     });
   });
 

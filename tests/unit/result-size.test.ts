@@ -53,8 +53,9 @@ describe('fitToBudget', () => {
     const oneMore = { ...cut, data: { ...full.data, result: full.data.result.slice(0, returned! + 1) } };
     expect(responseBytes(shape, oneMore)).toBeGreaterThan(budget - 1024);
     expect(cut.truncated).toBe(true);
+    expect(upstream).toBeLessThan(1_000_000);
     expect(cut.note).toBe(
-      `the complete answer (about ${(upstream / 1e6).toFixed(1)} MB from Prometheus) is larger than the ${(budget / 1e6).toFixed(1)} MB response budget: ` +
+      `the complete answer (about ${Math.ceil(upstream / 1000)} KB from Prometheus) is larger than the ${Math.ceil(budget / 1000)} KB response budget: ` +
         `returned ${returned} of 40 series; narrow the query (more label matchers, sum by, topk) or pass max_series / max_points`,
     );
   });

@@ -14,13 +14,16 @@ describe('validateArgs', () => {
 
   it.each([
     ['query', {}, "missing required field 'query'"],
-    ['range_query', { query: 'up' }, "missing required field 'start'; missing required field 'end'; missing required field 'step'"],
+    ['range_query', { query: 'up' }, "missing required field 'start'; missing required field 'end'"],
     ['query', { query: 5 }, "field 'query' must be string"],
     ['query', { query: '' }, "field 'query' must not have fewer than 1 characters"],
     ['query', { query: 'up', time: true }, "field 'time' must be a string or a number"],
-    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time, max_series)"],
+    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time, max_series, format, max_samples_processed_warning_threshold, max_samples_processed_error_threshold)"],
     ['list_metrics', { limit: 0 }, "field 'limit' must be >= 1"],
     ['list_metrics', { limit: 2.5 }, "field 'limit' must be integer"],
+    ['list_metrics', { limit: '2.5' }, "field 'limit' must be integer"],
+    ['list_metrics', { limit: 'ten' }, "field 'limit' must be integer"],
+    ['query', { query: 'up', format: 'csv' }, "field 'format' must match ^(prometheus|compact|summary)$"],
     ['list_metrics', { include_metadata: 'yes' }, "field 'include_metadata' must be boolean"],
     ['server_info', { workspace_id: 'ws-1/../../x' }, `field 'workspace_id' must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$ such as ${WS}`],
     ['server_info', { region: 'evil.com#' }, "field 'region' must match"],
@@ -31,6 +34,11 @@ describe('validateArgs', () => {
     const call = () => validateArgs(operation, value);
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(message);
+  });
+
+  it('reads numbers and booleans sent as strings, as models often send them', () => {
+    expect(validateArgs('list_metrics', { limit: '5', include_metadata: 'true' })).toEqual({ limit: 5, include_metadata: true });
+    expect(validateArgs('query', { query: 'up', max_series: ' 10 ' })).toEqual({ query: 'up', max_series: 10 });
   });
 
   it('refuses a query longer than the limit', () => {

@@ -34,7 +34,7 @@ describe('tool definitions', () => {
       description: expect.stringContaining('Must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$.'),
     });
     expect(query.time).toEqual({ type: 'string', description: expect.stringMatching(/now-1h.*A number is accepted too\.$/) });
-    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start', 'end', 'step']);
+    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start', 'end']);
   });
 
   it('tools.json is up to date with the schemas (npm run tools)', () => {

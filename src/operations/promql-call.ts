@@ -1,0 +1,95 @@
+import { formatData, FORMATS, type Format } from '../shared/formats';
+import { assertValidPromQL } from '../shared/promql';
+import { applyLimits, type QueryData } from '../shared/result-size';
+import { Integer, Optional, TString } from '../shared/schemas';
+import { resolveTarget } from '../shared/workspace';
+import { cachedClient, explained, warningsOf } from './common';
+import { emptyResultHints } from './hints';
+import type { OperationContext, OperationResult } from './types';
+
+/**
+ * What query and range_query share: the format of the answer, AMP's cost guardrails,
+ * the limits, and hints when nothing matched.
+ */
+
+export const formatArg = TString({
+  pattern: `^(${FORMATS.join('|')})$`,
+  description:
+    'Answer format: prometheus (default, Prometheus\' JSON unchanged), compact (lossless and about a third of the size: ' +
+    'labels once per series, a matrix\'s timestamps as start + i * step, values as numbers where exact), or summary ' +
+    '(per series: first, last, min and max with their times, avg and count; best for "is this high?").',
+});
+
+const threshold = (which: string) =>
+  Integer({
+    minimum: 1,
+    description:
+      `AMP's max_samples_processed_${which}_threshold for this query: ` +
+      (which === 'warning' ? 'above it AMP adds a warning' : 'above it AMP refuses the query (not billed)') +
+      '. May lower the deployment\'s own threshold, never raise it. Sent to AMP only.',
+  });
+
+export const guardrailArgs = {
+  max_samples_processed_warning_threshold: Optional(threshold('warning')),
+  max_samples_processed_error_threshold: Optional(threshold('error')),
+};
+
+export interface PromQLCall {
+  args: {
+    workspace_id?: string;
+    region?: string;
+    query: string;
+    format?: string;
+    max_series?: number;
+    max_points?: number;
+    max_samples_processed_warning_threshold?: number;
+    max_samples_processed_error_threshold?: number;
+  };
+  endpoint: 'query' | 'query_range';
+  params: [string, string][];
+  /** range_query's step in seconds, for the compact format's timestamps. */
+  step?: number;
+}
+
+export function assertQuery(query: string): void {
+  assertValidPromQL('query', query);
+}
+
+export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promise<OperationResult> {
+  const { args } = call;
+  const target = await resolveTarget(args, ctx.config, ctx.deadline);
+  const client = cachedClient(target, ctx.config);
+  const notes: string[] = [];
+  const params = [...call.params];
+  // AMP bills by samples processed: its thresholds go with every query to AMP (a
+  // self-managed Prometheus does not know them).
+  if (target.source === 'DescribeWorkspace') {
+    for (const which of ['warning', 'error'] as const) {
+      const name = `max_samples_processed_${which}_threshold` as const;
+      const value = lowest(ctx.config.samplesThresholds[which], args[name]);
+      if (value !== undefined) params.push([name, String(value)]);
+      if (args[name] !== undefined && value !== args[name]) {
+        notes.push(`${name} ${args[name]} is above the deployment's ${value}: ${value} was used`);
+      }
+    }
+  }
+
+  const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
+  const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
+  notes.push(...limited.notes);
+  const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
+  const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx) : [];
+  return {
+    data: formatData(limited.data, args.format as Format | undefined, call.step),
+    count,
+    upstreamBytes: answer.bytes,
+    ...(notes.length === 0 ? {} : { notes }),
+    ...(hints.length === 0 ? {} : { extra: { hints } }),
+    ...warningsOf(answer),
+  };
+}
+
+function lowest(configured: number | undefined, requested: number | undefined): number | undefined {
+  if (configured === undefined) return requested;
+  return requested === undefined ? configured : Math.min(configured, requested);
+}
