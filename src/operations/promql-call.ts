@@ -59,7 +59,7 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
   const { args } = call;
   const target = await resolveTarget(args, ctx.config, ctx.deadline);
   const client = cachedClient(target, ctx.config);
-  const notes: string[] = [];
+  const remarks: string[] = [];
   const params = [...call.params];
   // AMP bills by samples processed: its thresholds go with every query to AMP (a
   // self-managed Prometheus does not know them).
@@ -69,21 +69,21 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
       const value = lowest(ctx.config.samplesThresholds[which], args[name]);
       if (value !== undefined) params.push([name, String(value)]);
       if (args[name] !== undefined && value !== args[name]) {
-        notes.push(`${name} ${args[name]} is above the deployment's ${value}: ${value} was used`);
+        remarks.push(`${name} ${args[name]} is above the deployment's ${value}: ${value} was used`);
       }
     }
   }
 
   const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
-  notes.push(...limited.notes);
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
   const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx) : [];
   return {
     data: formatData(limited.data, args.format as Format | undefined, call.step),
     count,
     upstreamBytes: answer.bytes,
-    ...(notes.length === 0 ? {} : { notes }),
+    ...(limited.notes.length === 0 ? {} : { notes: limited.notes }),
+    ...(remarks.length === 0 ? {} : { remarks }),
     ...(hints.length === 0 ? {} : { extra: { hints } }),
     ...warningsOf(answer),
   };

@@ -35,8 +35,10 @@ export interface OperationResult {
   data: unknown;
   warnings?: string[];
   infos?: string[];
-  /** What a limit left out, one note per cut. */
+  /** What a limit left out, one note per cut: the answer is flagged `truncated`. */
   notes?: string[];
+  /** Anything else the caller should know, in the same `note`, without the flag. */
+  remarks?: string[];
   /** Envelope-level facts besides the data (e.g. the step chosen, hints on an empty answer). */
   extra?: Record<string, unknown>;
   /** Series (or items) returned, for the SeriesReturned metric. */

@@ -45,7 +45,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       assertRegionAllowed(args.region, config.allowedRegions);
 
       const result = await routed.operation.run(args, ctx);
-      const { data, warnings, infos, notes, extra } = result;
+      const { data, warnings, infos, notes = [], remarks = [], extra } = result;
       // A tool call is read by a model: its budget is what a model can take in.
       const budget = toolName === undefined ? config.responseBudgetBytes : Math.min(config.responseBudgetBytes, config.agentResponseBudgetBytes);
       const fitted = fitToBudget(
@@ -55,7 +55,8 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
           ...extra,
           ...(warnings === undefined ? {} : { warnings }),
           ...(infos === undefined ? {} : { infos }),
-          ...(notes === undefined ? {} : { truncated: true, note: notes.join('; ') }),
+          ...(notes.length === 0 ? {} : { truncated: true }),
+          ...(notes.length + remarks.length === 0 ? {} : { note: [...notes, ...remarks].join('; ') }),
         },
         shape,
         budget,

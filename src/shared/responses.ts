@@ -16,6 +16,7 @@ export interface SuccessEnvelope {
   infos?: string[];
   /** Present when a limit or the response budget left something out; `note` says what. */
   truncated?: true;
+  /** What was left out, and anything else the caller should know. */
   note?: string;
   /** Why an empty answer may be empty (query, range_query). */
   hints?: string[];

@@ -7,6 +7,7 @@ import type { AmpFront } from '../support/amp-front';
 import { startTestFront } from '../support/harness';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { config } from '../../src/shared/config';
 
 // Every call fails, as on Lambda, when its response is over Lambda's 6 MB limit.
 const serverInfo = withinLambdaLimit(serverInfoHandler as Handler);
@@ -65,4 +66,54 @@ it('describes the workspace as AMP does in server-info, without build info', asy
     reachability: { reachable: true },
   });
   expect(result.data.build_info).toBeUndefined();
+});
+
+describe("AMP's samples-processed thresholds", () => {
+  const saved = { ...config.samplesThresholds };
+  beforeEach(() => {
+    front.requests.length = 0;
+    front.fault = undefined;
+  });
+  afterEach(() => {
+    config.samplesThresholds = { ...saved };
+  });
+  const sent = () => {
+    const { params } = front.requests[0]!;
+    return [params.max_samples_processed_warning_threshold, params.max_samples_processed_error_threshold];
+  };
+
+  it("go with every query to AMP, set by the deployment", async () => {
+    config.samplesThresholds = { warning: 500_000, error: 2_000_000 };
+    await query({ workspace_id: TEST_WORKSPACE_ID, query: 'sum(up)', time: T0 }, lambdaContext());
+    expect(sent()).toEqual([['500000'], ['2000000']]);
+  });
+
+  it('may be lowered by a call, never raised (the note says so)', async () => {
+    config.samplesThresholds = { warning: 500_000, error: 2_000_000 };
+    const result = (await query(
+      { workspace_id: TEST_WORKSPACE_ID, query: 'sum(up)', time: T0, max_samples_processed_warning_threshold: 1000, max_samples_processed_error_threshold: '9000000' },
+      lambdaContext(),
+    )) as { note?: string; truncated?: boolean };
+    expect(sent()).toEqual([['1000'], ['2000000']]);
+    expect(result.truncated).toBeUndefined();
+    expect(result.note).toBe("max_samples_processed_error_threshold 9000000 is above the deployment's 2000000: 2000000 was used");
+  });
+
+  it("pass AMP's warning on to the agent", async () => {
+    const warning = 'query processed 1200 samples, above max_samples_processed_warning_threshold 1000';
+    front.fault = (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] }, warnings: [warning] }));
+      return req.endpoint === 'query';
+    };
+    const result = (await query({ workspace_id: TEST_WORKSPACE_ID, query: 'vector(1)', time: T0, max_samples_processed_warning_threshold: 1000 }, lambdaContext())) as { warnings?: string[] };
+    expect(result.warnings).toEqual([warning]);
+  });
+
+  it('are not sent to a self-managed Prometheus (PROMETHEUS_URL)', async () => {
+    const { loadHandler } = await import('../support/harness');
+    const direct = await loadHandler('query', { PROMETHEUS_URL: front.workspaceUrl, MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: '500000' });
+    await direct({ query: 'sum(up)', time: T0, max_samples_processed_warning_threshold: 10 }, lambdaContext());
+    expect(sent()).toEqual([undefined, undefined]);
+  });
 });
