@@ -12,7 +12,8 @@ interface MetricMetadata {
 export const listMetrics = defineOperation({
   name: 'list_metrics',
   description:
-    'List the metric names in the workspace, sorted, to find what to query before writing PromQL. ' +
+    'List the metric names in the workspace, sorted: the first step before writing PromQL ' +
+    '(then list_labels / label_values to find label values, then query or range_query). ' +
     'Example: {"match": "{job=\\"node\\"}", "limit": 200}. Answers {metrics, total, truncated}; with include_metadata, ' +
     "also each metric's type (counter, gauge, histogram, summary), help text and unit. Counters end in _total: query them with rate().",
   args: TObject(

@@ -9,7 +9,7 @@ export const serverInfo = defineOperation({
   description:
     'Describe the Prometheus workspace these tools query: its ID, alias, status and ARN, the region, the query endpoint, ' +
     'and whether it is reachable right now (with the latency in ms). Use it first when a query fails, ' +
-    'or to check which workspace you are looking at. Takes no required arguments: {}.',
+    'or to check which workspace you are looking at. Example: {} (the default workspace), or {"workspace_id": "ws-…"}.',
   args: TObject({ ...target }, { additionalProperties: false }),
   output: output(
     { workspace: Unknown(), region: TString(), query_endpoint: TString(), source: TString(), reachability: Unknown() },
