@@ -31,6 +31,7 @@ export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'u
     Name: tool.name,
     Description: tool.description,
     InputSchema: pascal(tool.inputSchema),
+    OutputSchema: pascal(tool.outputSchema),
   }));
   // JSON is YAML: one flow-style line per tool keeps the block readable and diffable.
   const lines = [`${indent}InlinePayload:`, ...payload.map((tool) => `${indent}  - ${JSON.stringify(tool)}`)];

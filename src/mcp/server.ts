@@ -24,8 +24,11 @@ export function createMcpServer(): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const envelope = (await route(args ?? {}, toolContext(name))) as Envelope;
+    // MCP 2025-06-18 structured results: the envelope as data (it matches the tool's
+    // outputSchema), and as text for clients that read only text.
     return {
       content: [{ type: 'text', text: JSON.stringify(envelope) }],
+      structuredContent: envelope as unknown as Record<string, unknown>,
       isError: envelope.status === 'error',
     };
   });

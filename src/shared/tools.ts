@@ -20,6 +20,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   inputSchema: ToolInputSchema;
+  /** The envelope every call answers (MCP structured results; the gateway's tool definitions take it too). */
+  outputSchema: ToolInputSchema;
 }
 
 export function toolDefinitions(operations: readonly Operation[]): ToolDefinition[] {
@@ -27,7 +29,39 @@ export function toolDefinitions(operations: readonly Operation[]): ToolDefinitio
     name: op.name,
     description: op.description,
     inputSchema: toToolSchema(op.args),
+    outputSchema: envelopeSchema(op.output),
   }));
+}
+
+const strings = (description: string): ToolInputSchema => ({ type: 'array', description, items: { type: 'string' } });
+
+/**
+ * The envelope, success or error, with the operation's data described. Data fields
+ * whose type is open (a query's `result`) are left out, since the gateway's schemas
+ * need a type; nothing in `data` is required, so every format of it conforms.
+ */
+function envelopeSchema(data: TSchema): ToolInputSchema {
+  const { required: _required, ...described } = toToolSchema(data, true);
+  return {
+    type: 'object',
+    properties: {
+      status: { type: 'string', description: 'success or error.' },
+      data: described,
+      error: {
+        type: 'object',
+        description: 'On error: a machine-readable type and a message saying what to fix.',
+        properties: { type: { type: 'string' }, message: { type: 'string' } },
+        required: ['type', 'message'],
+      },
+      warnings: strings("Prometheus' (or AMP's) warnings."),
+      infos: strings("Prometheus' informational notes."),
+      truncated: { type: 'boolean', description: 'Present (true) when a limit or the response budget left something out.' },
+      note: { type: 'string', description: 'What was left out and how to narrow the request, or anything else to know.' },
+      hints: strings('Why an empty answer may be empty: names or values that do not exist, and similar ones that do.'),
+      step: { type: 'number', description: 'The step range_query chose, in seconds, when none was given.' },
+    },
+    required: ['status'],
+  };
 }
 
 interface JsonSchema {
@@ -44,11 +78,11 @@ interface JsonSchema {
   maximum?: number;
 }
 
-function toToolSchema(schema: TSchema | JsonSchema): ToolInputSchema {
+function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolInputSchema {
   const s = schema as JsonSchema;
   if (s.anyOf !== undefined) {
     // A string-or-number field is offered as a string: the handler accepts both.
-    const first = toToolSchema(s.anyOf[0]!);
+    const first = toToolSchema(s.anyOf[0]!, dropUntyped);
     return { ...first, description: joinText(s.description, accepts(s.anyOf)) };
   }
   const type = s.type as ToolInputSchema['type'];
@@ -56,10 +90,11 @@ function toToolSchema(schema: TSchema | JsonSchema): ToolInputSchema {
   const description = joinText(s.description, constraints(s));
   if (description !== undefined) result.description = description;
   if (s.properties !== undefined) {
-    result.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toToolSchema(v)]));
-    result.required = s.required ?? [];
+    const kept = Object.entries(s.properties).filter(([, v]) => !dropUntyped || v.type !== undefined || v.anyOf !== undefined);
+    result.properties = Object.fromEntries(kept.map(([k, v]) => [k, toToolSchema(v, dropUntyped)]));
+    result.required = (s.required ?? []).filter((name) => Object.hasOwn(result.properties!, name));
   }
-  if (s.items !== undefined) result.items = toToolSchema(s.items);
+  if (s.items !== undefined) result.items = toToolSchema(s.items, dropUntyped);
   return result;
 }
 

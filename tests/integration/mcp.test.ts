@@ -34,12 +34,16 @@ const serverEnv = (env: Record<string, string> = {}) => {
   return { ...base, ...env };
 };
 
+/** A tool call; the SDK client checks the structured result against the tool's outputSchema. */
 async function call(client: Client, name: string, args: Record<string, unknown>) {
   const result = await client.callTool({ name, arguments: args });
   const content = result.content as { type: string; text: string }[];
   expect(content).toHaveLength(1);
   expect(content[0]!.type).toBe('text');
-  return { isError: result.isError, envelope: JSON.parse(content[0]!.text) };
+  const envelope = JSON.parse(content[0]!.text);
+  // MCP structured results: the same envelope as data.
+  expect(result.structuredContent).toEqual(envelope);
+  return { isError: result.isError, envelope };
 }
 
 describe('over stdio', () => {
@@ -61,7 +65,7 @@ describe('over stdio', () => {
 
   it('lists the tools of tools.json, with the same schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }))).toEqual(TOOLS);
+    expect(tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema }))).toEqual(TOOLS);
   });
 
   it('answers query with the fixture values', async () => {
