@@ -6,11 +6,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port';
 import { FIXTURE, toExposition, toOpenMetrics, type FixtureFamily } from '../../tests/fixtures/dataset';
+import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules';
 
 /**
  * A real Prometheus (Debian's `prometheus` package) on 127.0.0.1, loaded with the
- * fixture: backfilled with promtool for the exact values, and scraping a small live
- * target so that the metadata API has the fixture's types and help texts.
+ * fixture: backfilled with promtool for the exact values, scraping a small live target
+ * so that the metadata API has the fixture's types and help texts, and evaluating the
+ * fixture's recording and alerting rules every second.
  */
 
 const run = promisify(execFile);
@@ -49,11 +51,15 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   const targetPort = (target.address() as { port: number }).port;
 
+  for (const file of RULE_FILES) await writeFile(path.join(dir, file.file), toRuleFile(file));
   await writeFile(
     path.join(dir, 'prometheus.yml'),
     [
       'global:',
       '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      ...RULE_FILES.map((f) => `  - ${f.file}`),
       'scrape_configs:',
       '  - job_name: fixture',
       '    static_configs:',
@@ -66,13 +72,14 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   const child = spawn(
     prometheusBin,
     [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      // Relative to the working directory, so the rules API names each file as written (as AMP names a namespace).
+      '--config.file=prometheus.yml',
       `--storage.tsdb.path=${dataDir}`,
       // The fixture lies in 2023: keep it, whatever today's date.
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -93,6 +100,20 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
       async () => {
         const res = await get(`${url}/api/v1/metadata?metric=up`);
         return res.status === 200 && JSON.parse(res.body).data.up !== undefined;
+      },
+      () => stderr,
+    );
+    // Every rule evaluated once, after a scrape: the alerts are active and the rules' series written.
+    await waitFor(
+      child,
+      async () => {
+        const rules = JSON.parse((await get(`${url}/api/v1/rules`)).body) as { data: { groups: { rules: { health: string }[] }[] } };
+        const names = JSON.parse((await get(`${url}/api/v1/label/__name__/values`)).body) as { data: string[] };
+        return (
+          rules.data.groups.length === RULE_FILES.flatMap((f) => f.groups).length &&
+          rules.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown')) &&
+          RULE_METRICS.every((name) => names.data.includes(name))
+        );
       },
       () => stderr,
     );
