@@ -55,6 +55,11 @@ export function limitedList<T>(all: T[], limit: number | undefined, unit: string
   };
 }
 
+/** Code-point order, as Prometheus sorts names: the same on every machine, whatever its locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function nowSeconds(): number {
   return Date.now() / 1000;
 }

@@ -1,4 +1,6 @@
+import { listAlerts } from './list-alerts';
 import { listMetrics } from './list-metrics';
+import { listRules } from './list-rules';
 import { query } from './query';
 import { rangeQuery } from './range-query';
 import { serverInfo } from './server-info';
@@ -9,7 +11,14 @@ import type { Operation } from './types';
  * folder and one line here: the router, tools.json, the gateway schema, the MCP tool
  * list and the functions' permissions follow.
  */
-export const REGISTRY: readonly Operation[] = [query, rangeQuery, listMetrics, serverInfo] as readonly Operation[];
+export const REGISTRY: readonly Operation[] = [
+  query,
+  rangeQuery,
+  listMetrics,
+  serverInfo,
+  listRules,
+  listAlerts,
+] as readonly Operation[];
 
 /** The operations an ENABLED_TOOLS list allows (all when there is none), in registry order. */
 export function enabledOperations(enabled: ReadonlySet<string> | undefined): readonly Operation[] {

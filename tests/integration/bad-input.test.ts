@@ -40,6 +40,17 @@ it.each([
   ['list-metrics', { match: 'up{' }, "field 'match' is not valid PromQL"],
   ['server-info', { workspace_id: 42 }, "field 'workspace_id' must be string"],
   ['integration', { operation: 'delete_series' }, "unknown operation 'delete_series'"],
+  ['alerting', {}, "missing required field 'operation' (one of list_rules, list_alerts)"],
+  ['alerting', { operation: 'list_rules', type: 'alerting' }, "field 'type' must match ^(alert|record)$"],
+  ['alerting', { operation: 'list_rules', type: ['alert'] }, "field 'type' must be string"],
+  ['alerting', { operation: 'list_rules', group: '' }, "field 'group' must not have fewer than 1 characters"],
+  ['alerting', { operation: 'list_rules', group: { name: 'x' } }, "field 'group' must be string"],
+  ['alerting', { operation: 'list_rules', limit: 0 }, "field 'limit' must be >= 1"],
+  ['alerting', { operation: 'list_alerts', state: 'inactive' }, "field 'state' must match ^(firing|pending)$"],
+  ['alerting', { operation: 'list_alerts', state: 1 }, "field 'state' must be string"],
+  ['alerting', { operation: 'list_alerts', limit: 1.5 }, "field 'limit' must be integer"],
+  ['alerting', { operation: 'list_alerts', type: 'alert' }, "unknown field 'type' (allowed: workspace_id, region, state, limit)"],
+  ['integration', { operation: 'list_alerts', state: 'FIRING' }, "field 'state' must match ^(firing|pending)$"],
 ] as const)('%s refuses %j', async (name, body, message) => {
   expect((await refused(name, body)).message).toContain(message);
 });

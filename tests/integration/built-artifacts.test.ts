@@ -25,6 +25,7 @@ const LOGICAL_IDS: Record<string, string> = {
   'list-metrics': 'ListMetricsFunction',
   'server-info': 'ServerInfoFunction',
   integration: 'IntegrationFunction',
+  alerting: 'AlertingFunction',
 };
 
 function bundleOf(name: string): { file: string; exportName: string; timeout: number } {

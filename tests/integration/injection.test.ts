@@ -19,6 +19,7 @@ const ARGS: Record<(typeof FUNCTIONS)[number], Record<string, unknown>> = {
   'list-metrics': {},
   'server-info': {},
   integration: { operation: 'query', query: 'up', time: T0 },
+  alerting: { operation: 'list_rules' },
 };
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { AmpClient, DescribeWorkspaceCommand } from '@aws-sdk/client-amp';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as integrationHandler } from '../../src/handlers/integration';
 import { handler as queryHandler } from '../../src/handlers/query';
+import { REGISTRY } from '../../src/operations';
 import { logger } from '../../src/shared/observability';
 import { clearWorkspaceCache } from '../../src/shared/workspace';
 import { TEST_CREDENTIALS, TEST_WORKSPACE_ID } from '../support/credentials';
@@ -163,10 +164,13 @@ describe('tool calls', () => {
 });
 
 describe('the router', () => {
+  // Every operation of the registry, in its order.
+  const OPERATIONS = REGISTRY.map((op) => op.name).join(', ');
+
   it.each([
-    [{}, "missing required field 'operation' (one of query, range_query, list_metrics, server_info)"],
-    [{ operation: 'drop_tables' }, "unknown operation 'drop_tables': use one of query, range_query, list_metrics, server_info"],
-    [{ operation: 7 }, "field 'operation' must be a string, one of query, range_query, list_metrics, server_info"],
+    [{}, `missing required field 'operation' (one of ${OPERATIONS})`],
+    [{ operation: 'drop_tables' }, `unknown operation 'drop_tables': use one of ${OPERATIONS}`],
+    [{ operation: 7 }, `field 'operation' must be a string, one of ${OPERATIONS}`],
     [{ operation: 'query' }, "missing required field 'query'"],
   ])('refuses %j', async (event, message) => {
     expect(await integration(event, lambdaContext())).toEqual({ status: 'error', error: { type: 'validation_error', message } });

@@ -1,0 +1,81 @@
+import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, target } from '../shared/schemas';
+import { clientFor, compareText, limitedList, warningsOf } from './common';
+import { defineOperation } from './types';
+
+/** An alert as /api/v1/alerts describes it (Prometheus and AMP alike). */
+interface PrometheusAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt: string;
+  value: string;
+}
+
+export const listAlerts = defineOperation({
+  name: 'list_alerts',
+  description:
+    'List the alerts that are active now: firing, or pending (their condition holds but not yet for the rule\'s `for`). ' +
+    'Use it to answer "what is wrong right now?", before digging in with query; list_rules shows the rules behind them. ' +
+    'Example: {"state": "firing"}. Each alert has its labels (alertname, severity…), annotations (summary, description, runbook…), ' +
+    'state, activeAt (RFC3339: when its condition started to hold) and value (the expression\'s value, as text). ' +
+    'Sorted by alertname, then labels; an answer cut by limit says so in `truncated` and `note`. An empty list means nothing is firing or pending.',
+  args: TObject(
+    {
+      ...target,
+      state: Optional(TString({ pattern: '^(firing|pending)$', description: 'Only firing alerts (firing) or only pending ones (pending).' })),
+      limit: Optional(limit('alerts')),
+    },
+    { additionalProperties: false },
+  ),
+  output: output(
+    {
+      alerts: TArray(
+        TObject({
+          labels: TObject({}, { description: 'Label name to value; alertname names the rule.' }),
+          annotations: TObject({}, { description: 'Annotation name to text (summary, description, runbook_url…).' }),
+          state: TString({ description: 'firing or pending' }),
+          activeAt: TString({ description: 'RFC3339' }),
+          value: TString(),
+        }),
+      ),
+      total: Integer(),
+      truncated: TBoolean(),
+    },
+    'Active alerts, by alertname then labels; total counts the matching alerts before the limit.',
+  ),
+  actions: ['aps:ListAlerts'],
+  async run(args, ctx) {
+    const client = await clientFor(args, ctx);
+    const answer = await client.call<{ alerts: PrometheusAlert[] }>('alerts', [], ctx);
+    const matching = answer.data.alerts
+      .filter((alert) => args.state === undefined || alert.state === args.state)
+      .map((alert) => ({ alert, key: sortKey(alert.labels) }))
+      .sort((a, b) => compareText(a.key, b.key))
+      .map(({ alert }) => ({
+        labels: alert.labels,
+        annotations: alert.annotations,
+        state: alert.state,
+        activeAt: alert.activeAt,
+        value: alert.value,
+      }));
+    const list = limitedList(matching, args.limit, 'alerts', 'narrow with state');
+    return {
+      data: { alerts: list.items, total: list.total, truncated: list.truncated },
+      count: list.items.length,
+      upstreamBytes: answer.bytes,
+      ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+      ...warningsOf(answer),
+    };
+  },
+});
+
+/**
+ * The alert name, then every label in name order; a separator below any printable
+ * character keeps `a` before `ab` whatever follows.
+ */
+function sortKey(labels: Record<string, string>): string {
+  const rest = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}\u0001${labels[name]}`);
+  return [labels.alertname ?? '', ...rest].join('\u0000');
+}

@@ -1,0 +1,131 @@
+import { Integer, Optional, TArray, TBoolean, TNumber, TObject, TString, limit, output, target } from '../shared/schemas';
+import { clientFor, compareText, limitedList, warningsOf } from './common';
+import { defineOperation } from './types';
+
+/** A rule as /api/v1/rules describes it (Prometheus and AMP alike; AMP sends `lastError: ""` and `labels: {}`). */
+interface PrometheusRule {
+  type: string;
+  name: string;
+  query: string;
+  duration?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  health: string;
+  lastError?: string;
+  state?: string;
+  alerts?: unknown[];
+}
+
+interface PrometheusRuleGroup {
+  name: string;
+  file: string;
+  rules: PrometheusRule[];
+}
+
+/** The `type` argument, as Prometheus' API names it, and the rule type it keeps. */
+const RULE_TYPES: Record<string, string> = { alert: 'alerting', record: 'recording' };
+
+export const listRules = defineOperation({
+  name: 'list_rules',
+  description:
+    'List the recording and alerting rules the workspace evaluates, by group (sorted by name, rules by name within a group). ' +
+    'Use it to see what is alerted on and with which thresholds, why an alert fires (its query, for and labels), ' +
+    'which recorded series exist and how they are computed, or which rules are broken (health "err", with lastError). ' +
+    'Example: {"type": "alert", "group": "node-alerts"}. Each rule has name, type (alerting or recording), query, health, ' +
+    'lastError when any, labels and annotations when any; alerting rules also duration (their `for`, in seconds), ' +
+    'state (inactive, pending or firing) and activeAlerts (list_alerts shows those alerts). ' +
+    'An answer cut by limit says so in `truncated` and `note`.',
+  args: TObject(
+    {
+      ...target,
+      type: Optional(
+        TString({ pattern: '^(alert|record)$', description: 'Only alerting rules (alert) or only recording rules (record).' }),
+      ),
+      group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only the rule group of exactly this name.' })),
+      limit: Optional(limit('rules')),
+    },
+    { additionalProperties: false },
+  ),
+  output: output(
+    {
+      groups: TArray(
+        TObject({
+          name: TString(),
+          file: TString({ description: 'The rule file, or on AMP the rule groups namespace.' }),
+          rules: TArray(
+            TObject({
+              name: TString(),
+              type: TString({ description: 'alerting or recording' }),
+              query: TString(),
+              duration: Optional(TNumber({ description: "An alerting rule's `for`, in seconds." })),
+              labels: Optional(TObject({}, { description: 'Label name to value.' })),
+              annotations: Optional(TObject({}, { description: 'Annotation name to text.' })),
+              health: TString({ description: 'ok, err or unknown (not evaluated yet)' }),
+              lastError: Optional(TString()),
+              state: Optional(TString({ description: 'inactive, pending or firing' })),
+              activeAlerts: Optional(Integer()),
+            }),
+          ),
+        }),
+      ),
+      total: Integer(),
+      truncated: TBoolean(),
+    },
+    'Rule groups by name, rules by name within each; total counts the matching rules before the limit.',
+  ),
+  actions: ['aps:ListRules'],
+  async run(args, ctx) {
+    const client = await clientFor(args, ctx);
+    // Prometheus filters by type itself; the filter is applied again below for servers that ignore it.
+    const params: [string, string][] = args.type === undefined ? [] : [['type', args.type]];
+    const answer = await client.call<{ groups: PrometheusRuleGroup[] }>('rules', params, ctx);
+    const wanted = args.type === undefined ? undefined : RULE_TYPES[args.type];
+
+    const matching = answer.data.groups
+      .filter((group) => args.group === undefined || group.name === args.group)
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.file, b.file))
+      .flatMap((group) =>
+        group.rules
+          .filter((rule) => wanted === undefined || rule.type === wanted)
+          .sort((a, b) => compareText(a.name, b.name))
+          .map((rule) => ({ group, rule })),
+      );
+    const list = limitedList(matching, args.limit, 'rules', 'narrow with type or group');
+
+    // Back into groups, in order; a group the filters or the limit emptied is left out.
+    const groups: { name: string; file: string; rules: Record<string, unknown>[] }[] = [];
+    let current: PrometheusRuleGroup | undefined;
+    for (const { group, rule } of list.items) {
+      if (group !== current) groups.push({ name: group.name, file: group.file, rules: [] });
+      current = group;
+      groups.at(-1)!.rules.push(describe(rule));
+    }
+    return {
+      data: { groups, total: list.total, truncated: list.truncated },
+      count: list.items.length,
+      upstreamBytes: answer.bytes,
+      ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+      ...warningsOf(answer),
+    };
+  },
+});
+
+/** What a model needs of a rule: evaluation timings and the alerts themselves (list_alerts) left out. */
+function describe(rule: PrometheusRule): Record<string, unknown> {
+  const alerting = rule.type === 'alerting';
+  return {
+    name: rule.name,
+    type: rule.type,
+    query: rule.query,
+    ...(alerting ? { duration: rule.duration ?? 0 } : {}),
+    ...(isEmpty(rule.labels) ? {} : { labels: rule.labels }),
+    ...(isEmpty(rule.annotations) ? {} : { annotations: rule.annotations }),
+    health: rule.health,
+    ...(rule.lastError === undefined || rule.lastError === '' ? {} : { lastError: rule.lastError }),
+    ...(alerting ? { state: rule.state, activeAlerts: rule.alerts?.length ?? 0 } : {}),
+  };
+}
+
+function isEmpty(record: Record<string, string> | undefined): boolean {
+  return record === undefined || Object.keys(record).length === 0;
+}

@@ -1,0 +1,256 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { ACTIVE_ALERTS, EXPECTED_EVENT_DATA, RULE_GROUPS } from '../fixtures/expected';
+import { RULE_FILES, toRuleFile } from '../fixtures/rules';
+import { TEST_WORKSPACE_ID } from '../support/credentials';
+import { loadEvent } from '../support/events';
+import { envelopeOf, useHarness } from '../support/harness';
+
+/**
+ * list_rules and list_alerts against the real Prometheus evaluating the fixture's rules
+ * (tests/fixtures/rules.ts), through the AMP-like front: through their function, its
+ * events file, the router and the gateway's tool-call shape; filters, limits, and
+ * answers shaped the same from a server that does not filter or that answers as AMP does.
+ */
+
+const TOOL_NAMES = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string }[]).map((t) => t.name);
+const RULE_COUNT = RULE_GROUPS.flatMap((g) => g.rules).length;
+const ALL_RULES = { groups: RULE_GROUPS, total: RULE_COUNT, truncated: false };
+const ALL_ALERTS = { alerts: ACTIVE_ALERTS, total: ACTIVE_ALERTS.length, truncated: false };
+
+const harness = useHarness();
+afterEach(() => {
+  // Every call was a signed GET, the only method AMP serves on rules and alerts.
+  for (const request of harness.front.requests) {
+    expect(request).toMatchObject({ method: 'GET', status: 200, workspaceId: TEST_WORKSPACE_ID });
+    expect(request.signatureError).toBeUndefined();
+  }
+});
+
+const only = (groups: typeof RULE_GROUPS, keep: (rule: Record<string, unknown>) => boolean) =>
+  groups.map((g) => ({ ...g, rules: g.rules.filter(keep) })).filter((g) => g.rules.length > 0);
+
+it('the fixture rule files pass promtool check rules', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rules-'));
+  try {
+    for (const file of RULE_FILES) {
+      await writeFile(path.join(dir, file.file), toRuleFile(file));
+      const { stdout } = await promisify(execFile)(process.env.PROMTOOL_BIN ?? 'promtool', ['check', 'rules', path.join(dir, file.file)]);
+      const count = file.groups.flatMap((g) => g.rules).length;
+      expect(stdout).toContain(`SUCCESS: ${count} rules found`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe('list_rules', () => {
+  it('lists every rule: groups by name, rules by name, with what a model needs', async () => {
+    const handler = await harness.handler('alerting');
+    expect(await handler({ operation: 'list_rules' }, lambdaContext())).toEqual({ status: 'success', data: ALL_RULES });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ endpoint: 'rules', params: {} });
+  });
+
+  it.each([
+    ['alert', 'alerting'],
+    ['record', 'recording'],
+  ])('type %s keeps the %s rules, and asks Prometheus for them only', async (type, kept) => {
+    const handler = await harness.handler('alerting');
+    const groups = only(RULE_GROUPS, (r) => r.type === kept);
+    const total = groups.flatMap((g) => g.rules).length;
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(RULE_COUNT);
+    expect(await handler({ operation: 'list_rules', type }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { groups, total, truncated: false },
+    });
+    expect(harness.front.requests[0]!.params).toEqual({ type: [type] });
+  });
+
+  it('filters by type itself when the server answers every rule', async () => {
+    const handler = await harness.handler('alerting');
+    // As a server that ignores `type` would: the whole list.
+    harness.front.fault = async (_req, res) => {
+      const all = await fetch(`${process.env.LOCAL_PROMETHEUS_URL}/api/v1/rules`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(await all.text());
+      return true;
+    };
+    const result = envelopeOf(await handler({ operation: 'list_rules', type: 'record' }, lambdaContext()));
+    expect(result.data.groups).toEqual(only(RULE_GROUPS, (r) => r.type === 'recording'));
+  });
+
+  it('keeps the group of exactly the name given, and nothing for a name no group has', async () => {
+    const handler = await harness.handler('alerting');
+    const [first, second] = RULE_GROUPS;
+    expect((await handler({ operation: 'list_rules', group: second!.name }, lambdaContext()))).toEqual({
+      status: 'success',
+      data: { groups: [second], total: second!.rules.length, truncated: false },
+    });
+    expect(envelopeOf(await handler({ operation: 'list_rules', group: first!.name.slice(0, -1) }, lambdaContext())).data).toEqual({
+      groups: [],
+      total: 0,
+      truncated: false,
+    });
+    // The filters combine: the recording group has no alerting rule.
+    const recording = RULE_GROUPS.find((g) => g.rules.every((r) => r.type === 'recording'))!;
+    expect(envelopeOf(await handler({ operation: 'list_rules', group: recording.name, type: 'alert' }, lambdaContext())).data).toEqual({
+      groups: [],
+      total: 0,
+      truncated: false,
+    });
+  });
+
+  it('cuts at limit rules, in order, and says so', async () => {
+    const handler = await harness.handler('alerting');
+    const [first] = RULE_GROUPS;
+    expect(first!.rules.length).toBeGreaterThan(2);
+    expect(await handler({ operation: 'list_rules', limit: 2 }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { groups: [{ ...first, rules: first!.rules.slice(0, 2) }], total: RULE_COUNT, truncated: true },
+      truncated: true,
+      note: `returned the first 2 of ${RULE_COUNT} rules (limit); raise limit or narrow with type or group`,
+    });
+    expect((await handler({ operation: 'list_rules', limit: RULE_COUNT }, lambdaContext()))).toEqual({ status: 'success', data: ALL_RULES });
+  });
+
+  it("shapes AMP's answer alike: an empty lastError and empty labels left out, a rule's error kept", async () => {
+    const handler = await harness.handler('alerting');
+    // AMP's documented ListRules answer, with a broken rule added.
+    const amp = {
+      status: 'success',
+      data: {
+        groups: [
+          {
+            name: 'test-1.rules',
+            file: 'test-rules',
+            rules: [
+              { name: 'record:1', query: 'sum(rate(node_cpu_seconds_total[10m:1m]))', labels: {}, health: 'ok', lastError: '', type: 'recording', lastEvaluation: '2021-10-21T21:22:34.429565909Z', evaluationTime: 0.001005399 },
+              { name: 'record:0', query: 'sum(x) / on() y', labels: {}, health: 'err', lastError: 'found duplicate series for the match group', type: 'recording', lastEvaluation: '2021-10-21T21:22:34.429565909Z', evaluationTime: 0.0001 },
+            ],
+            interval: 60,
+            lastEvaluation: '2021-10-21T21:22:34.429563992Z',
+            evaluationTime: 0.001010504,
+          },
+        ],
+      },
+      errorType: '',
+      error: '',
+    };
+    harness.front.fault = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(amp));
+      return true;
+    };
+    expect(envelopeOf(await handler({ operation: 'list_rules' }, lambdaContext())).data).toEqual({
+      groups: [
+        {
+          name: 'test-1.rules',
+          file: 'test-rules',
+          rules: [
+            { name: 'record:0', type: 'recording', query: 'sum(x) / on() y', health: 'err', lastError: 'found duplicate series for the match group' },
+            { name: 'record:1', type: 'recording', query: 'sum(rate(node_cpu_seconds_total[10m:1m]))', health: 'ok' },
+          ],
+        },
+      ],
+      total: 2,
+      truncated: false,
+    });
+  });
+});
+
+describe('list_alerts', () => {
+  it('answers events/alerting.json with the active alerts, by alert name', async () => {
+    const handler = await harness.handler('alerting');
+    const result = (await handler(loadEvent('alerting'), lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA.alerting });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ endpoint: 'alerts', params: {} });
+  });
+
+  it("keeps each alert's activeAt exactly as Prometheus reports it, a time already past", async () => {
+    const handler = await harness.handler('alerting');
+    const result = envelopeOf(await handler({ operation: 'list_alerts' }, lambdaContext()));
+    const direct = (await (await fetch(`${process.env.LOCAL_PROMETHEUS_URL}/api/v1/alerts`)).json()) as { data: { alerts: { labels: { alertname: string }; activeAt: string }[] } };
+    const activeAt = (alerts: { labels: { alertname: string }; activeAt: string }[]) =>
+      Object.fromEntries(alerts.map((a) => [a.labels.alertname, a.activeAt]));
+    expect(activeAt(result.data.alerts)).toEqual(activeAt(direct.data.alerts));
+    for (const alert of result.data.alerts as { activeAt: string }[]) expect(Date.parse(alert.activeAt)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it.each(['firing', 'pending'])('state %s keeps those alerts only', async (state) => {
+    const handler = await harness.handler('alerting');
+    const alerts = ACTIVE_ALERTS.filter((a) => a.state === state);
+    expect(alerts).toHaveLength(1);
+    expect(await handler({ operation: 'list_alerts', state }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { alerts, total: 1, truncated: false },
+    });
+  });
+
+  it('cuts at limit alerts, in order, and says so', async () => {
+    const handler = await harness.handler('alerting');
+    expect(await handler({ operation: 'list_alerts', limit: 1 }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { alerts: ACTIVE_ALERTS.slice(0, 1), total: ACTIVE_ALERTS.length, truncated: true },
+      truncated: true,
+      note: `returned the first 1 of ${ACTIVE_ALERTS.length} alerts (limit); raise limit or narrow with state`,
+    });
+  });
+
+  it('sorts by alert name, then labels', async () => {
+    const handler = await harness.handler('alerting');
+    const alert = (alertname: string, labels: Record<string, string>) => ({
+      labels: { alertname, ...labels },
+      annotations: {},
+      state: 'firing',
+      activeAt: '2023-04-01T00:00:00Z',
+      value: '1e+00',
+    });
+    const sent = [alert('B', {}), alert('A', { z: '1' }), alert('AB', {}), alert('A', { instance: 'b' }), alert('A', { instance: 'a', z: '0' })];
+    harness.front.fault = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { alerts: sent } }));
+      return true;
+    };
+    const result = envelopeOf(await handler({ operation: 'list_alerts' }, lambdaContext()));
+    expect(result.data.alerts).toEqual([sent[4], sent[3], sent[1], sent[2], sent[0]]);
+  });
+});
+
+describe('through the router and the gateway', () => {
+  it.each([
+    ['list_rules', ALL_RULES],
+    ['list_alerts', ALL_ALERTS],
+  ])('the router (integration) routes operation %s', async (operation, data) => {
+    const router = await harness.handler('integration');
+    expect(await router({ operation }, lambdaContext())).toEqual({ status: 'success', data });
+  });
+
+  it.each([
+    ['list_rules', { type: 'alert' }, { groups: only(RULE_GROUPS, (r) => r.type === 'alerting'), total: RULE_COUNT - 1, truncated: false }],
+    ['list_alerts', { state: 'pending' }, { alerts: ACTIVE_ALERTS.filter((a) => a.state === 'pending'), total: 1, truncated: false }],
+  ] as const)('answers the gateway tool %s (flat arguments, prefixed tool name), on the router and on its function', async (tool, args, data) => {
+    expect(TOOL_NAMES).toContain(tool);
+    for (const name of ['integration', 'alerting'] as const) {
+      const handler = await harness.handler(name);
+      expect(await handler({ ...args }, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data });
+    }
+  });
+
+  it('the alerting function refuses a tool that is not its own', async () => {
+    const handler = await harness.handler('alerting');
+    expect(await handler({ query: 'up' }, lambdaContext({ toolName: 'query' }))).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_rules, list_alerts" },
+    });
+    expect(harness.front.requests).toHaveLength(0);
+  });
+});
