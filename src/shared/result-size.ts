@@ -87,8 +87,9 @@ export function fitToBudget(
 
   const note =
     `the complete answer (about ${size(upstreamBytes)} from Prometheus) is larger than the ${size(budgetBytes)} response budget: ` +
-    `returned ${keep} of ${list.items.length} ${list.unit}; narrow the query (more label matchers, sum by, topk)` +
-    (list.unit === 'series' ? ' or pass max_series / max_points' : ' or pass match / limit');
+    `returned ${keep} of ${list.items.length} ${list.unit}; ` +
+    (list.narrow ??
+      'narrow the query (more label matchers, sum by, topk)' + (list.unit === 'series' ? ' or pass max_series / max_points' : ' or pass match / limit'));
   const notes = envelope.note === undefined ? [note] : [envelope.note, note];
   return {
     envelope: { ...envelope, data: list.replace(list.items.slice(0, keep)), truncated: true, note: notes.join('; ') },
@@ -114,13 +115,22 @@ interface BigList {
   replace(items: unknown[]): unknown;
   /** What else in the data belongs to an item (list-metrics' metadata of a name), to count in its size. */
   companion?(item: unknown): [string, unknown] | undefined;
+  /** How to ask for less, where narrowing the query does not apply. */
+  narrow?: string;
 }
 
 function bigList(data: unknown): BigList | undefined {
-  const d = data as { resultType?: unknown; result?: unknown; series?: unknown; metrics?: unknown; metadata?: unknown } | null;
+  const d = data as { resultType?: unknown; result?: unknown; series?: unknown; metrics?: unknown; metadata?: unknown; alerts?: unknown; groups?: unknown } | null;
   if (d !== null && isSeriesList(d)) return { items: d.result, unit: 'series', replace: (items) => ({ ...d, result: items }) };
   // The compact and summary formats of query data.
   if (d !== null && Array.isArray(d.series)) return { items: d.series, unit: 'series', replace: (items) => ({ ...d, series: items }) };
+  // list_alerts' alerts, and list_rules' groups (each kept or left out whole).
+  if (d !== null && Array.isArray(d.alerts)) {
+    return { items: d.alerts, unit: 'alerts', narrow: 'pass state or limit', replace: (items) => ({ ...d, alerts: items, truncated: true }) };
+  }
+  if (d !== null && Array.isArray(d.groups)) {
+    return { items: d.groups, unit: 'rule groups', narrow: 'pass type, group or limit', replace: (items) => ({ ...d, groups: items, truncated: true }) };
+  }
   if (d !== null && Array.isArray(d.metrics)) {
     const metadata = d.metadata as Record<string, unknown> | undefined;
     if (metadata === undefined) {

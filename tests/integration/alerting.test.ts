@@ -9,7 +9,7 @@ import { ACTIVE_ALERTS, EXPECTED_EVENT_DATA, RULE_GROUPS } from '../fixtures/exp
 import { RULE_FILES, toRuleFile } from '../fixtures/rules';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
-import { envelopeOf, useHarness } from '../support/harness';
+import { envelopeOf, loadHandler, useHarness } from '../support/harness';
 
 /**
  * list_rules and list_alerts against the real Prometheus evaluating the fixture's rules
@@ -252,5 +252,26 @@ describe('through the router and the gateway', () => {
       error: { type: 'validation_error', message: "unknown operation 'query': use one of list_rules, list_alerts" },
     });
     expect(harness.front.requests).toHaveLength(0);
+  });
+});
+
+describe('the response budget', () => {
+  it.each([
+    ['list_alerts', 'alerts', ALL_ALERTS.alerts, 'alerts', 'pass state or limit'],
+    ['list_rules', 'groups', ALL_RULES.groups, 'rule groups', 'pass type, group or limit'],
+  ] as const)('cuts %s to the %s that fit, and says so', async (operation, key, all, unit, narrow) => {
+    const complete = await (await harness.handler('alerting'))({ operation }, lambdaContext());
+    expect(envelopeOf(complete).data[key]).toEqual(all);
+    // 1 KB is kept for the note: with 10 bytes fewer, the last item no longer fits.
+    const budget = Buffer.byteLength(JSON.stringify(complete)) + 1024 - 10;
+    const small = await loadHandler('alerting', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: String(budget) });
+    const cut = (await small({ operation }, lambdaContext())) as { status: string; data: Record<string, unknown>; truncated?: boolean; note?: string };
+    expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(budget);
+    expect(cut.status).toBe('success');
+    expect(cut.data[key]).toEqual(all.slice(0, -1));
+    expect(cut.truncated).toBe(true);
+    expect(cut.note).toMatch(
+      new RegExp(`^the complete answer \\(about .+ from Prometheus\\) is larger than the .+ response budget: returned ${all.length - 1} of ${all.length} ${unit}; ${narrow}$`),
+    );
   });
 });
