@@ -82,15 +82,8 @@ async function describeWorkspace(
   const cached = cache.get(key);
   if (cached !== undefined && cached.expires > Date.now()) return cached.value;
 
-  // Loaded on first use only: a function pointed at PROMETHEUS_URL never pays for it.
-  const { AmpClient, DescribeWorkspaceCommand } = await import('@aws-sdk/client-amp');
-  let client = clients.get(region);
-  if (client === undefined) {
-    client = new AmpClient({ region });
-    if (tracer !== undefined) client = tracer.captureAWSv3Client(client);
-    clients.set(region, client);
-  }
-
+  const { DescribeWorkspaceCommand } = await import('@aws-sdk/client-amp');
+  const client = await ampClient(region);
   let output;
   try {
     output = await client.send(new DescribeWorkspaceCommand({ workspaceId }), {
@@ -117,6 +110,19 @@ async function describeWorkspace(
   }
   cache.set(key, { value, expires: Date.now() + ttlMs });
   return value;
+}
+
+/** The region's AMP control-plane client, made once per container. */
+export async function ampClient(region: string): Promise<AmpClient> {
+  // Loaded on first use only: a function pointed at PROMETHEUS_URL never pays for it.
+  const { AmpClient } = await import('@aws-sdk/client-amp');
+  let client = clients.get(region);
+  if (client === undefined) {
+    client = new AmpClient({ region });
+    if (tracer !== undefined) client = tracer.captureAWSv3Client(client);
+    clients.set(region, client);
+  }
+  return client;
 }
 
 function describeError(error: Error, workspaceId: string, region: string): Error {
