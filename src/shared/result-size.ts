@@ -119,9 +119,24 @@ interface BigList {
   narrow?: string;
 }
 
+/** The lists of list_labels, label_values, series and list_workspaces ({<key>, total, truncated}), and how to ask for less. */
+const DISCOVERY_LISTS: [key: string, unit: string, narrow: string][] = [
+  ['labels', 'label names', 'pass match, start or limit'],
+  ['values', 'label values', 'pass match, start or limit'],
+  ['series', 'series', 'pass a narrower match, start or limit'],
+  ['workspaces', 'workspaces', 'pass alias'],
+];
+
 function bigList(data: unknown): BigList | undefined {
   const d = data as { resultType?: unknown; result?: unknown; series?: unknown; metrics?: unknown; metadata?: unknown; alerts?: unknown; groups?: unknown } | null;
   if (d !== null && isSeriesList(d)) return { items: d.result, unit: 'series', replace: (items) => ({ ...d, result: items }) };
+  // The discovery answers: before query data's `series`, which has no `total`.
+  if (d !== null && typeof (d as { total?: unknown }).total === 'number') {
+    for (const [key, unit, narrow] of DISCOVERY_LISTS) {
+      const items = (d as Record<string, unknown>)[key];
+      if (Array.isArray(items)) return { items, unit, narrow, replace: (kept) => ({ ...d, [key]: kept, truncated: true }) };
+    }
+  }
   // The compact and summary formats of query data.
   if (d !== null && Array.isArray(d.series)) return { items: d.series, unit: 'series', replace: (items) => ({ ...d, series: items }) };
   // list_alerts' alerts, and list_rules' groups (each kept or left out whole).

@@ -79,4 +79,19 @@ describe('fitToBudget', () => {
     expect(responseBytes('flat', cut)).toBeLessThanOrEqual(5_000);
     expect(cut.note).toContain(`returned ${returned} of 1000 metric names; narrow the query (more label matchers, sum by, topk) or pass match / limit`);
   });
+
+  it.each([
+    ['labels', 'label names', 'pass match, start or limit'],
+    ['values', 'label values', 'pass match, start or limit'],
+    ['series', 'series', 'pass a narrower match, start or limit'],
+    ['workspaces', 'workspaces', 'pass alias'],
+  ])("cuts the discovery answers' %s, keeps what else they say, and marks them truncated", (key, unit, narrow) => {
+    const items = Array.from({ length: 1000 }, (_, i) => (key === 'series' ? { __name__: 'up', instance: `host-${i}` } : `item_${i}`));
+    const full = envelope({ [key]: items, total: 1000, truncated: false, by_metric: { up: 1000 } });
+    const { envelope: cut, returned } = fitToBudget(full, 'flat', 5_000, 30_000);
+    expect(returned).toBeGreaterThan(0);
+    expect(cut.data).toEqual({ [key]: items.slice(0, returned), total: 1000, truncated: true, by_metric: { up: 1000 } });
+    expect(responseBytes('flat', cut)).toBeLessThanOrEqual(5_000);
+    expect(cut.note).toMatch(new RegExp(`returned ${returned} of 1000 ${unit}; ${narrow}$`));
+  });
 });
