@@ -14,7 +14,7 @@ import { startLocalPrometheus } from './lib/local-prometheus';
 import { runVerificationLocally, type LambdaHandler } from './lib/local-verify';
 import { formatReport, withLatencies } from './lib/verification-report';
 
-const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integration'] as const;
+const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integration', 'discovery', 'workspaces'] as const;
 const WORKSPACE_ID = 'ws-12345678-abcd-1234-efgh-123456789012';
 
 async function main(): Promise<number> {
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   } finally {
     await prometheus.stop();
   }
-  process.stdout.write(failures === 0 ? '\nAll five functions answered, and the verification passed.\n' : `\n${failures} failure(s).\n`);
+  process.stdout.write(failures === 0 ? `\nAll ${FUNCTIONS.length} functions answered, and the verification passed.\n` : `\n${failures} failure(s).\n`);
   return failures === 0 ? 0 : 1;
 }
 

@@ -1,8 +1,12 @@
+import { labelValues } from './label-values';
 import { listAlerts } from './list-alerts';
+import { listLabels } from './list-labels';
 import { listMetrics } from './list-metrics';
 import { listRules } from './list-rules';
+import { listWorkspaces } from './list-workspaces';
 import { query } from './query';
 import { rangeQuery } from './range-query';
+import { series } from './series';
 import { serverInfo } from './server-info';
 import type { Operation } from './types';
 
@@ -16,8 +20,12 @@ export const REGISTRY: readonly Operation[] = [
   rangeQuery,
   listMetrics,
   serverInfo,
+  listLabels,
+  labelValues,
+  series,
   listRules,
   listAlerts,
+  listWorkspaces,
 ] as readonly Operation[];
 
 /** The operations an ENABLED_TOOLS list allows (all when there is none), in registry order. */

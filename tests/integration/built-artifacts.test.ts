@@ -26,6 +26,8 @@ const LOGICAL_IDS: Record<string, string> = {
   'server-info': 'ServerInfoFunction',
   integration: 'IntegrationFunction',
   alerting: 'AlertingFunction',
+  discovery: 'DiscoveryFunction',
+  workspaces: 'WorkspacesFunction',
 };
 
 function bundleOf(name: string): { file: string; exportName: string; timeout: number } {
@@ -69,11 +71,19 @@ describe.each(FUNCTIONS)('the built %s function', (name) => {
         reachability: { reachable: true },
         build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION },
       });
+    } else if (name === 'workspaces') {
+      expect(body.data).toEqual({
+        workspaces: [{ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: front.workspaceUrl }],
+        total: 1,
+        truncated: false,
+        source: 'PROMETHEUS_URL',
+      });
     } else {
       expect(body).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA[name as keyof typeof EXPECTED_EVENT_DATA] });
     }
     const made = front.requests.slice(before);
-    expect(made.length).toBeGreaterThan(0);
+    // list_workspaces lists PROMETHEUS_URL without calling it; every other function calls Prometheus.
+    expect(made.length > 0).toBe(name !== 'workspaces');
     for (const request of made) expect(request.signatureError).toBeUndefined();
   });
 });

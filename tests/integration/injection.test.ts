@@ -1,14 +1,14 @@
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { T0 } from '../fixtures/expected';
-import { HOSTILE_REGIONS, HOSTILE_WORKSPACE_IDS } from '../fixtures/hostile-targets';
+import { HOSTILE_LABEL_NAMES, HOSTILE_REGIONS, HOSTILE_WORKSPACE_IDS } from '../fixtures/hostile-targets';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { FUNCTIONS } from '../support/events';
 import { loadHandler, startHarness, type Harness, type Handler } from '../support/harness';
 
 /**
- * Injection and SSRF: hostile workspace IDs and regions are refused before any network
- * call (the front counts every request it gets), and a workspace outside the allow-list
- * gets a 403.
+ * Injection and SSRF: hostile workspace IDs, regions and label names (label_values puts
+ * the name in the URL's path) are refused before any network call (the front counts
+ * every request it gets), and a workspace outside the allow-list gets a 403.
  */
 
 let harness: Harness;
@@ -20,6 +20,8 @@ const ARGS: Record<(typeof FUNCTIONS)[number], Record<string, unknown>> = {
   'server-info': {},
   integration: { operation: 'query', query: 'up', time: T0 },
   alerting: { operation: 'list_rules' },
+  discovery: { operation: 'label_values', label: 'job' },
+  workspaces: {},
 };
 
 beforeAll(async () => {
@@ -44,6 +46,21 @@ describe.each(FUNCTIONS)('%s', (name) => {
     const result = (await handlers[name]({ ...ARGS[name], region }, lambdaContext())) as { status: string; error: { type: string; message: string } };
     expect(result.status).toBe('error');
     expect(result.error.message).toMatch(/^field 'region' must match/);
+    expect(harness.front.requests).toHaveLength(0);
+  });
+});
+
+describe.each([
+  ['the discovery function', 'discovery', {}],
+  ['the router', 'integration', {}],
+  ['a gateway tool call', 'integration', { toolName: 'label_values' }],
+] as const)('label_values through %s', (_, name, context) => {
+  it.each(HOSTILE_LABEL_NAMES.map((label) => [JSON.stringify(label).slice(0, 60), label]))('refuses the label name %s', async (_, label) => {
+    const args = 'toolName' in context ? { label } : { operation: 'label_values', label };
+    const result = (await handlers[name](args, lambdaContext(context))) as { status: string; error: { type: string; message: string } };
+    expect(result.status).toBe('error');
+    expect(result.error.type).toBe('validation_error');
+    expect(result.error.message).toMatch(/^field 'label' must (match \^\[a-zA-Z_\]\[a-zA-Z0-9_\]\*\$|be string|not have more than 1024 characters)/);
     expect(harness.front.requests).toHaveLength(0);
   });
 });

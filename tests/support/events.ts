@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const FUNCTIONS = ['query', 'range-query', 'list-metrics', 'server-info', 'integration', 'alerting'] as const;
+export const FUNCTIONS = ['query', 'range-query', 'list-metrics', 'server-info', 'integration', 'alerting', 'discovery', 'workspaces'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /** An event from events/, as `sam local invoke -e` reads it. */

@@ -1,0 +1,54 @@
+import { ValidationError } from '../shared/errors';
+import type { PrometheusAnswer } from '../shared/prometheus-client';
+import { assertValidPromQL } from '../shared/promql';
+import { Optional, time } from '../shared/schemas';
+import { formatSeconds, parseTime } from '../shared/time';
+import { nowSeconds, warningsOf, type limitedList } from './common';
+import type { OperationResult } from './types';
+
+/**
+ * What the discovery operations (list_labels, label_values, series) share: a series
+ * selector and a time window turned into the parameters of Prometheus' labels and
+ * series APIs, and an answer that is a sorted list cut to `limit`.
+ */
+
+export const timeWindow = {
+  start: Optional(
+    time("Only series with samples at or after this time. Without start and end, the server's default applies (Prometheus: all the data it holds)."),
+  ),
+  end: Optional(time('Only series with samples at or before this time; not before start.')),
+};
+
+/** `match[]`, `start` and `end` as Prometheus takes them (times in Unix seconds), each checked first. */
+export function selectionParams(args: { match?: string; start?: string | number; end?: string | number }): [string, string][] {
+  const params: [string, string][] = [];
+  if (args.match !== undefined) {
+    assertValidPromQL('match', args.match);
+    params.push(['match[]', args.match]);
+  }
+  const now = nowSeconds();
+  const start = args.start === undefined ? undefined : parseTime('start', args.start, now);
+  const end = args.end === undefined ? undefined : parseTime('end', args.end, now);
+  if (start !== undefined && end !== undefined && end < start) {
+    throw new ValidationError(`field 'end' (${formatSeconds(end)}) is before field 'start' (${formatSeconds(start)})`);
+  }
+  if (start !== undefined) params.push(['start', formatSeconds(start)]);
+  if (end !== undefined) params.push(['end', formatSeconds(end)]);
+  return params;
+}
+
+/** `{<key>: items, total, truncated, ...more}`, with the note of what the limit left out. */
+export function listResult(
+  key: string,
+  list: ReturnType<typeof limitedList>,
+  answer: PrometheusAnswer,
+  more: Record<string, unknown> = {},
+): OperationResult {
+  return {
+    data: { [key]: list.items, total: list.total, truncated: list.truncated, ...more },
+    count: list.items.length,
+    upstreamBytes: answer.bytes,
+    ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+    ...warningsOf(answer),
+  };
+}

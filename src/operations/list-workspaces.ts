@@ -1,0 +1,156 @@
+import type { WorkspaceSummary } from '@aws-sdk/client-amp';
+import { Null as TNull } from 'typebox';
+import {
+  AccessDeniedError,
+  ConfigurationError,
+  ThrottledError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  ValidationError,
+} from '../shared/errors';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, Union, output, target } from '../shared/schemas';
+import { WORKSPACE_ID_PATTERN } from '../shared/security';
+import { ampClient } from '../shared/workspace';
+import { compareText } from './common';
+import { defineOperation } from './types';
+
+/** ListWorkspaces' largest page. */
+const PAGE_SIZE = 1000;
+/** Pages followed at most: far beyond AMP's default quota of workspaces per region, yet bounded. */
+export const MAX_PAGES = 10;
+
+interface ListedWorkspace {
+  workspace_id: string | null;
+  alias: string | null;
+  status: string;
+  arn?: string;
+  prometheus_endpoint?: string;
+  created_at?: string;
+}
+
+export const listWorkspaces = defineOperation({
+  name: 'list_workspaces',
+  description:
+    'List the Amazon Managed Service for Prometheus workspaces these tools may query in a region, sorted by workspace_id: ' +
+    'their alias (a human name such as "production") and status (ACTIVE can be queried). Use it first when you do not know ' +
+    'which workspace holds the metrics, then pass its workspace_id to the other tools. Example: {"alias": "prod"} ' +
+    '(aliases starting with "prod"). Answers {workspaces, total, truncated, source}; with an allow-list deployed, only the ' +
+    'workspaces it allows. Against a self-managed Prometheus (source PROMETHEUS_URL) the one endpoint configured is listed, ' +
+    'not checked: server_info checks that it answers.',
+  args: TObject(
+    {
+      workspace_id: Optional(
+        TString({
+          pattern: WORKSPACE_ID_PATTERN,
+          examples: ['ws-12345678-abcd-1234-efgh-123456789012'],
+          description: 'Only this workspace: to check its alias and status.',
+        }),
+      ),
+      region: target.region,
+      alias: Optional(TString({ minLength: 1, maxLength: 100, description: 'Only workspaces whose alias starts with this text.' })),
+    },
+    { additionalProperties: false },
+  ),
+  output: output(
+    {
+      workspaces: TArray(
+        TObject({
+          workspace_id: Union([TString(), TNull()], { description: 'null for a PROMETHEUS_URL without a default workspace' }),
+          alias: Union([TString(), TNull()]),
+          status: TString({ description: 'ACTIVE, UPDATING, CREATING, DELETING or CREATION_FAILED' }),
+          arn: Optional(TString()),
+          prometheus_endpoint: Optional(TString({ description: 'With PROMETHEUS_URL: the endpoint queried.' })),
+          created_at: Optional(TString({ description: 'RFC3339' })),
+        }),
+      ),
+      total: Integer(),
+      truncated: TBoolean(),
+      source: TString({ description: 'ListWorkspaces, or PROMETHEUS_URL' }),
+    },
+    'The workspaces, sorted by workspace_id; truncated when more pages remained than are followed.',
+  ),
+  actions: ['aps:ListWorkspaces'],
+  async run(args, ctx) {
+    const { config } = ctx;
+    if (config.prometheusUrl !== undefined) {
+      // No AWS call: the endpoint every request goes to, under the ID a request would name.
+      const endpoint: ListedWorkspace = {
+        workspace_id: args.workspace_id ?? config.defaultWorkspaceId ?? null,
+        alias: null,
+        status: 'ACTIVE',
+        prometheus_endpoint: config.prometheusUrl.href,
+      };
+      // It has no alias, so no alias prefix matches it.
+      const workspaces = args.alias === undefined ? [endpoint] : [];
+      return { data: { workspaces, total: workspaces.length, truncated: false, source: 'PROMETHEUS_URL' }, count: workspaces.length, upstreamBytes: 0 };
+    }
+
+    const region = args.region ?? config.defaultRegion;
+    if (region === undefined) throw new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
+    const { summaries, complete } = await listAll(region, args.alias, ctx.deadline);
+    const allowed = config.allowedWorkspaceIds;
+    const workspaces = summaries
+      .filter((ws) => ws.workspaceId !== undefined)
+      .filter((ws) => allowed === undefined || allowed.has(ws.workspaceId!))
+      .filter((ws) => args.workspace_id === undefined || ws.workspaceId === args.workspace_id)
+      .map(describe)
+      .sort((a, b) => compareText(a.workspace_id!, b.workspace_id!));
+    const data = { workspaces, total: workspaces.length, truncated: !complete, source: 'ListWorkspaces' };
+    return {
+      data,
+      count: workspaces.length,
+      // The list's size stands for the upstream's, so the response budget measures a long one.
+      upstreamBytes: Buffer.byteLength(JSON.stringify(workspaces)),
+      ...(complete ? {} : { notes: [`listed the first ${MAX_PAGES} pages of ${PAGE_SIZE} workspaces; pass alias to narrow the list`] }),
+    };
+  },
+});
+
+/** Every page of ListWorkspaces, up to MAX_PAGES; `complete` is false when pages remained. */
+async function listAll(region: string, alias: string | undefined, deadline: number): Promise<{ summaries: WorkspaceSummary[]; complete: boolean }> {
+  const { ListWorkspacesCommand } = await import('@aws-sdk/client-amp');
+  const client = await ampClient(region);
+  const abortSignal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  const summaries: WorkspaceSummary[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    let output;
+    try {
+      output = await client.send(new ListWorkspacesCommand({ alias, nextToken, maxResults: PAGE_SIZE }), { abortSignal });
+    } catch (error) {
+      throw listError(error as Error, region);
+    }
+    summaries.push(...(output.workspaces ?? []));
+    nextToken = output.nextToken;
+    if (nextToken === undefined) return { summaries, complete: true };
+  }
+  return { summaries, complete: false };
+}
+
+function describe(ws: WorkspaceSummary): ListedWorkspace {
+  return {
+    workspace_id: ws.workspaceId!,
+    alias: ws.alias ?? null,
+    status: ws.status?.statusCode ?? 'UNKNOWN',
+    ...(ws.arn === undefined ? {} : { arn: ws.arn }),
+    ...(ws.createdAt === undefined ? {} : { created_at: ws.createdAt.toISOString() }),
+  };
+}
+
+function listError(error: Error, region: string): Error {
+  switch (error.name) {
+    case 'AccessDeniedException':
+      return new AccessDeniedError(`the function's role may not list the workspaces in ${region} (aps:ListWorkspaces)`);
+    case 'ThrottlingException':
+      return new ThrottledError(`ListWorkspaces was throttled in ${region}; try again shortly`);
+    case 'ValidationException':
+      return new ValidationError(`AMP rejected the listing of workspaces in ${region}: ${error.message}`);
+    case 'CredentialsProviderError':
+      return new ConfigurationError('no AWS credentials to call ListWorkspaces with; give the function a role, or set PROMETHEUS_URL');
+    case 'AbortError':
+    case 'TimeoutError':
+      return new UpstreamTimeoutError("ListWorkspaces did not answer before the function's deadline");
+    default:
+      return new UpstreamError(`ListWorkspaces failed in ${region}: ${error.name}`);
+  }
+}

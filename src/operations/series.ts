@@ -1,0 +1,70 @@
+import { Integer, Optional, TArray, TBoolean, TObject, limit, output, selector, target } from '../shared/schemas';
+import { clientFor, compareText, limitedList } from './common';
+import { listResult, selectionParams, timeWindow } from './discovery';
+import { defineOperation } from './types';
+
+type Labels = Record<string, string>;
+
+export const series = defineOperation({
+  name: 'series',
+  description:
+    'List the series (full label sets) matching a selector, sorted by metric name then labels, and how many series each ' +
+    'metric has: to see which label combinations exist before querying, or how many series a query will touch (cardinality). ' +
+    'Example: {"match": "{job=\\"node\\"}", "start": "1h", "limit": 100}. ' +
+    'Answers {series, total, truncated, by_metric}: by_metric counts every matched series by metric name, limit or not; ' +
+    'a list cut by limit says so in `truncated` and `note`. ' +
+    'Without start, Prometheus looks at all the data it holds, old series included: pass start (e.g. "1h") for the series of the last hour.',
+  args: TObject(
+    {
+      ...target,
+      match: selector('Series selector, required: e.g. up, node_cpu_seconds_total{mode="idle"} or {job="node"}.'),
+      ...timeWindow,
+      limit: Optional(limit('series')),
+    },
+    { additionalProperties: false },
+  ),
+  output: output(
+    {
+      series: TArray(TObject({}, { description: 'A label set, __name__ included.' })),
+      total: Integer(),
+      truncated: TBoolean(),
+      by_metric: TObject({}, { description: 'Metric name → number of matched series, sorted by name.' }),
+    },
+    'Label sets sorted by metric name then labels; total and by_metric before the limit.',
+  ),
+  actions: ['aps:GetSeries'],
+  async run(args, ctx) {
+    const params = selectionParams(args);
+    const client = await clientFor(args, ctx);
+    const answer = await client.call<Labels[]>('series', params, ctx);
+    const sorted = sortSeries(answer.data);
+    const counts = new Map<string, number>();
+    for (const labels of sorted) counts.set(nameOf(labels), (counts.get(nameOf(labels)) ?? 0) + 1);
+    // fromEntries defines own keys: a metric named __proto__ stays a count.
+    const byMetric = Object.fromEntries(counts);
+    return listResult('series', limitedList(sorted, args.limit, 'series', 'narrow match or pass start'), answer, { by_metric: byMetric });
+  },
+});
+
+const nameOf = (labels: Labels) => labels.__name__ ?? '';
+
+/** By metric name, then label by label (name, then value) in name order: the same on every call. */
+function sortSeries(all: Labels[]): Labels[] {
+  const keyed = all.map((labels) => ({
+    labels,
+    name: nameOf(labels),
+    pairs: Object.entries(labels)
+      .filter(([key]) => key !== '__name__')
+      .sort(([a], [b]) => compareText(a, b)),
+  }));
+  keyed.sort((a, b) => compareText(a.name, b.name) || comparePairs(a.pairs, b.pairs));
+  return keyed.map((k) => k.labels);
+}
+
+function comparePairs(a: [string, string][], b: [string, string][]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const order = compareText(a[i]![0], b[i]![0]) || compareText(a[i]![1], b[i]![1]);
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}

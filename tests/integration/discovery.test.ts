@@ -1,0 +1,300 @@
+import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { MAX_GET_QUERY_LENGTH } from '../../src/shared/prometheus-client';
+import { FIXTURE, FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
+import { EXPECTED_EVENT_DATA, UP_INSTANCES, family } from '../fixtures/expected';
+import { TEST_WORKSPACE_ID } from '../support/credentials';
+import { loadEvent } from '../support/events';
+import { envelopeOf, loadHandler, useHarness } from '../support/harness';
+
+/**
+ * The discovery operations (list_labels, label_values, series) and list_workspaces
+ * against the real Prometheus, through the AMP-like front that checks every signature
+ * and the methods AMP accepts: through their own functions, their events files, the
+ * router and the gateway's tool calls. Expected values follow from tests/fixtures/dataset.ts.
+ */
+
+const harness = useHarness();
+afterEach(() => {
+  for (const request of harness.front.requests) expect(request.signatureError).toBeUndefined();
+});
+
+/** The fixture's window: only the backfilled series, none of the live scrape's or the rules'. */
+const WINDOW = { start: FIXTURE_START, end: FIXTURE_END };
+const WINDOW_PARAMS = { start: [String(FIXTURE_START)], end: [String(FIXTURE_END)] };
+
+const ALL_SERIES = FIXTURE.flatMap((f) => f.series.map((s) => ({ __name__: f.name, ...s.labels })));
+const LABEL_NAMES = [...new Set(ALL_SERIES.flatMap((s) => Object.keys(s)))].sort();
+const NODE_METRICS = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'up'];
+// Sorted by metric name; within a family the fixture lists its series in label order.
+const NODE_SERIES = NODE_METRICS.flatMap((name) =>
+  family(name)
+    .series.filter((s) => s.labels.job === 'node')
+    .map((s) => ({ __name__: name, ...s.labels })),
+);
+const NODE_BY_METRIC = { node_cpu_seconds_total: 3, node_memory_MemAvailable_bytes: 2, up: 2 };
+
+/** A selector past the GET limit: the instances of the fixture plus many that do not exist. */
+const LONG_NODE_MATCH = `{instance=~"node-1:9100|node-2:9100|${Array.from({ length: 200 }, (_, i) => `host-${i}:9100`).join('|')}"}`;
+
+/** Prometheus' own answer, asked directly (no front, no signing). */
+async function direct(endpoint: string, params: [string, string][]): Promise<unknown> {
+  const response = await fetch(`${process.env.LOCAL_PROMETHEUS_URL}/api/v1/${endpoint}?${new URLSearchParams(params)}`);
+  return ((await response.json()) as { data: unknown }).data;
+}
+
+describe('list_labels', () => {
+  it('answers the label names of the fixture window, sorted, over GET', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'list_labels', ...WINDOW }, lambdaContext());
+    expect(LABEL_NAMES).toEqual(['__name__', 'city', 'code', 'cpu', 'handler', 'instance', 'job', 'mode', 'path']);
+    expect(result).toEqual({ status: 'success', data: { labels: LABEL_NAMES, total: 9, truncated: false } });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method: 'GET', workspaceId: TEST_WORKSPACE_ID, endpoint: 'labels', params: WINDOW_PARAMS, status: 200 });
+  });
+
+  it('filters by match and says what the limit left out', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'list_labels', match: 'up', limit: 2, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { labels: ['__name__', 'instance'], total: 3, truncated: true },
+      truncated: true,
+      note: 'returned the first 2 of 3 label names (limit); raise limit or narrow with match or start',
+    });
+    expect(harness.front.requests[0]!.params).toEqual({ 'match[]': ['up'], ...WINDOW_PARAMS });
+  });
+
+  it('sends a bare duration as the Unix seconds that long ago, and answers what Prometheus answers', async () => {
+    const discovery = await harness.handler('discovery');
+    const before = Date.now() / 1000;
+    const result = envelopeOf(await discovery({ operation: 'list_labels', start: '1h' }, lambdaContext()));
+    const after = Date.now() / 1000;
+    const sent = Number(harness.front.requests[0]!.params.start![0]);
+    expect(sent).toBeGreaterThanOrEqual(before - 3600 - 0.001);
+    expect(sent).toBeLessThanOrEqual(after - 3600 + 0.001);
+    expect(harness.front.requests[0]!.params.end).toBeUndefined();
+    const labels = ((await direct('labels', [['start', String(sent)]])) as string[]).sort();
+    expect(result).toEqual({ status: 'success', data: { labels, total: labels.length, truncated: false } });
+    // The last hour holds only the live scrape, which renames the fixture's job and instance.
+    expect(labels).toContain('exported_job');
+  });
+
+  it('sends no time without start and end: the answer covers all the data, the live scrape included', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = envelopeOf(await discovery({ operation: 'list_labels' }, lambdaContext()));
+    expect(harness.front.requests[0]!.params).toEqual({});
+    expect(result.data.labels).toEqual(expect.arrayContaining([...LABEL_NAMES, 'exported_instance', 'exported_job']));
+  });
+
+  it('sends a long match as a POST form', async () => {
+    const discovery = await harness.handler('discovery');
+    expect(encodeURIComponent(LONG_NODE_MATCH).length).toBeGreaterThan(MAX_GET_QUERY_LENGTH);
+    const result = await discovery({ operation: 'list_labels', match: LONG_NODE_MATCH, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { labels: ['__name__', 'cpu', 'instance', 'job', 'mode'], total: 5, truncated: false } });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method: 'POST', endpoint: 'labels', params: { 'match[]': [LONG_NODE_MATCH] }, status: 200 });
+  });
+});
+
+describe('label_values', () => {
+  it('answers events/discovery.json with the instances of up, over GET', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = (await discovery(loadEvent('discovery'), lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(UP_INSTANCES).toEqual(['localhost:9090', 'node-1:9100', 'node-2:9100']);
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA.discovery });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({
+      method: 'GET',
+      endpoint: 'label/instance/values',
+      params: { 'match[]': ['up'], ...WINDOW_PARAMS },
+      status: 200,
+    });
+  });
+
+  it('lists metric names as the values of __name__, cut by limit with a note', async () => {
+    const discovery = await harness.handler('discovery');
+    const names = FIXTURE.map((f) => f.name).sort();
+    const result = await discovery({ operation: 'label_values', label: '__name__', limit: 2, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { values: names.slice(0, 2), total: names.length, truncated: true },
+      truncated: true,
+      note: `returned the first 2 of ${names.length} label values (limit); raise limit or narrow with match or start`,
+    });
+  });
+
+  it('keeps unicode values and sorts them', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'label_values', label: 'city', ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { values: ['Zürich', '東京'], total: 2, truncated: false } });
+  });
+
+  it('answers an empty list for a label no series has', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'label_values', label: 'no_such_label', ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { values: [], total: 0, truncated: false } });
+  });
+
+  it('stays on GET with a match longer than the POST threshold (AMP answers 405 to a POST)', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'label_values', label: 'instance', match: LONG_NODE_MATCH, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { values: ['node-1:9100', 'node-2:9100'], total: 2, truncated: false } });
+    expect(harness.front.requests.map((r) => [r.method, r.endpoint, r.status])).toEqual([['GET', 'label/instance/values', 200]]);
+  });
+});
+
+describe('series', () => {
+  it('answers the label sets sorted by metric name then labels, and counts them by metric', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'series', match: '{job="node"}', ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { series: NODE_SERIES, total: 7, truncated: false, by_metric: NODE_BY_METRIC } });
+    expect(harness.front.requests[0]).toMatchObject({ method: 'GET', endpoint: 'series', params: { 'match[]': ['{job="node"}'], ...WINDOW_PARAMS } });
+  });
+
+  it('counts every matched series by metric, whatever the limit kept', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'series', match: '{job="node"}', limit: 2, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { series: NODE_SERIES.slice(0, 2), total: 7, truncated: true, by_metric: NODE_BY_METRIC },
+      truncated: true,
+      note: 'returned the first 2 of 7 series (limit); raise limit or narrow match or pass start',
+    });
+  });
+
+  it('sorts what the server sends in any order, label by label, and keeps a metric named __proto__ a count', async () => {
+    const discovery = await harness.handler('discovery');
+    const sent = [
+      { __name__: 'up', job: 'b' },
+      { __name__: '__proto__', job: 'a' },
+      { __name__: 'up', instance: 'x', job: 'a' },
+      { __name__: 'up', job: 'a' },
+      { __name__: 'up', Zone: 'z', job: 'a' },
+      { __name__: 'up', job: 'a', zone: 'z' },
+    ];
+    harness.front.fault = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: sent }));
+      return true;
+    };
+    const result = envelopeOf(await discovery({ operation: 'series', match: '{job=~"a|b"}' }, lambdaContext()));
+    // Upper case sorts before lower case; a label set that is a prefix of another comes first.
+    expect(result.data.series).toEqual([sent[1], sent[4], sent[2], sent[3], sent[5], sent[0]]);
+    expect(Object.entries(result.data.by_metric)).toEqual([['__proto__', 1], ['up', 5]]);
+    expect(Object.getPrototypeOf(result.data.by_metric)).toBe(Object.prototype);
+  });
+
+  it('sends a long match as a POST form', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = envelopeOf(await discovery({ operation: 'series', match: LONG_NODE_MATCH, ...WINDOW }, lambdaContext()));
+    expect(result.data).toEqual({ series: NODE_SERIES, total: 7, truncated: false, by_metric: NODE_BY_METRIC });
+    expect(harness.front.requests.map((r) => [r.method, r.endpoint, r.status])).toEqual([['POST', 'series', 200]]);
+  });
+});
+
+describe('list_workspaces with PROMETHEUS_URL', () => {
+  const endpointEntry = () => ({ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl });
+
+  it('answers events/workspaces.json with the one endpoint configured, without any call', async () => {
+    const workspaces = await harness.handler('workspaces');
+    const result = (await workspaces(loadEvent('workspaces'), lambdaContext())) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({
+      status: 'success',
+      data: { workspaces: [endpointEntry()], total: 1, truncated: false, source: 'PROMETHEUS_URL' },
+    });
+    expect(harness.front.requests).toHaveLength(0);
+  });
+
+  it('names it by the default workspace, or the workspace asked for; no alias matches it', async () => {
+    const workspaces = await loadHandler('workspaces', { PROMETHEUS_URL: harness.front.workspaceUrl, WORKSPACE_ID: TEST_WORKSPACE_ID });
+    const other = 'ws-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+    expect(envelopeOf(await workspaces({}, lambdaContext())).data.workspaces).toEqual([{ ...endpointEntry(), workspace_id: TEST_WORKSPACE_ID }]);
+    expect(envelopeOf(await workspaces({ workspace_id: other }, lambdaContext())).data.workspaces).toEqual([{ ...endpointEntry(), workspace_id: other }]);
+    expect(envelopeOf(await workspaces({ alias: 'prod' }, lambdaContext())).data).toEqual({ workspaces: [], total: 0, truncated: false, source: 'PROMETHEUS_URL' });
+    expect(harness.front.requests).toHaveLength(0);
+  });
+});
+
+describe('the router (integration) and the gateway', () => {
+  const CALLS: [string, Record<string, unknown>, () => unknown][] = [
+    ['list_labels', { match: 'up', ...WINDOW }, () => ({ labels: ['__name__', 'instance', 'job'], total: 3, truncated: false })],
+    ['label_values', { label: 'instance', match: 'up', ...WINDOW }, () => EXPECTED_EVENT_DATA.discovery],
+    ['series', { match: '{job="node"}', ...WINDOW }, () => ({ series: NODE_SERIES, total: 7, truncated: false, by_metric: NODE_BY_METRIC })],
+    [
+      'list_workspaces',
+      {},
+      () => ({
+        workspaces: [{ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl }],
+        total: 1,
+        truncated: false,
+        source: 'PROMETHEUS_URL',
+      }),
+    ],
+  ];
+
+  it.each(CALLS)('routes operation %s', async (operation, args, data) => {
+    const router = await harness.handler('integration');
+    expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data: data() });
+  });
+
+  it.each(CALLS)('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data) => {
+    const router = await harness.handler('integration');
+    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data: data() });
+  });
+
+  it.each(CALLS.slice(0, 3))('the discovery function answers the gateway tool %s', async (tool, args, data) => {
+    const discovery = await harness.handler('discovery');
+    expect(await discovery(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data: data() });
+  });
+
+  it('the discovery and workspaces functions refuse the tools that are not theirs', async () => {
+    const discovery = await harness.handler('discovery');
+    expect(await discovery({ query: 'up' }, lambdaContext({ toolName: 'query' }))).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_labels, label_values, series" },
+    });
+    const workspaces = await harness.handler('workspaces');
+    expect(await workspaces({}, lambdaContext({ toolName: 'series' }))).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: "this function serves the tool 'list_workspaces', not 'series'" },
+    });
+    expect(harness.front.requests).toHaveLength(0);
+  });
+});
+
+describe('the response budget', () => {
+  it('cuts a list larger than the budget to the items that fit, and says so', async () => {
+    const budget = 1400;
+    const full = await harness.handler('discovery');
+    const small = await loadHandler('discovery', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: String(budget) });
+    const event = { body: { operation: 'series', match: '{job="node"}', ...WINDOW } };
+
+    const complete = JSON.parse(((await full(event, lambdaContext())) as { body: string }).body);
+    const cut = (await small(event, lambdaContext())) as { statusCode: number; body: string };
+    expect(cut.statusCode).toBe(200);
+    expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(budget);
+    const body = JSON.parse(cut.body);
+    const returned = body.data.series.length as number;
+    expect(returned).toBeGreaterThan(0);
+    expect(returned).toBeLessThan(7);
+    expect(body.data).toEqual({ ...complete.data, series: NODE_SERIES.slice(0, returned), truncated: true });
+    expect(body.truncated).toBe(true);
+    expect(body.note).toMatch(
+      new RegExp(`^the complete answer \\(about [0-9]+ KB from Prometheus\\) is larger than the 2 KB response budget: returned ${returned} of 7 series; pass a narrower match, start or limit$`),
+    );
+  });
+
+  it('holds a tool call to the agent budget', async () => {
+    const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, AGENT_RESPONSE_BUDGET_BYTES: '1150' });
+    const result = envelopeOf(await router({ label: '__name__', ...WINDOW }, lambdaContext({ toolName: 'label_values' })));
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(1150);
+    const names = FIXTURE.map((f) => f.name).sort();
+    const returned = result.data.values.length as number;
+    expect(returned).toBeGreaterThan(0);
+    expect(returned).toBeLessThan(names.length);
+    expect(result.data).toEqual({ values: names.slice(0, returned), total: names.length, truncated: true });
+    expect((result as { note?: string }).note).toMatch(new RegExp(`returned ${returned} of ${names.length} label values; pass match, start or limit$`));
+  });
+});
