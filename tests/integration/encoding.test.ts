@@ -109,6 +109,72 @@ describe('list_metrics: label values are GET only on AMP', () => {
   });
 });
 
+/** Prometheus' answer with its data as a function shapes it; an error stays as it is. */
+function shaped(oracle: Awaited<ReturnType<typeof direct>>, shape: (data: any) => unknown): Awaited<ReturnType<typeof direct>> {
+  return oracle.status === 'success' ? { ...oracle, data: shape(oracle.data) } : oracle;
+}
+
+const SELECTORS = CORPUS.filter(([, , o]) => o?.selector === true);
+/** The hour before T0, in the backfilled data: the corpus' label values are there. */
+const HOUR = { start: T0 - 3600, end: T0 };
+const HOUR_PARAMS = { start: String(T0 - 3600), end: String(T0) };
+
+describe.each([
+  ['GET', (q: string) => q],
+  ['POST', asPost],
+])('list_labels and series over %s: the selectors as match', (method, shape) => {
+  it.each(SELECTORS)('list_labels: %s', async (_, text) => {
+    const match = shape(text);
+    const result = envelopeOf(await (await harness.handler('discovery'))({ operation: 'list_labels', match, ...HOUR }, lambdaContext()));
+    const oracle = await direct('labels', { 'match[]': match, ...HOUR_PARAMS });
+    expectSameAnswer(result, shaped(oracle, (labels: string[]) => ({ labels, total: labels.length, truncated: false })));
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method, endpoint: 'labels', params: { 'match[]': [match] } });
+  });
+
+  it.each(SELECTORS)('series: %s', async (_, text) => {
+    const match = shape(text);
+    const result = envelopeOf(await (await harness.handler('discovery'))({ operation: 'series', match, ...HOUR }, lambdaContext()));
+    const oracle = await direct('series', { 'match[]': match, ...HOUR_PARAMS });
+    // Every selector of the corpus matches http_requests_total only.
+    expectSameAnswer(result, shaped(oracle, (series: unknown[]) => ({ series, total: series.length, truncated: false, by_metric: { http_requests_total: series.length } })));
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method, endpoint: 'series', params: { 'match[]': [match] } });
+  });
+});
+
+describe('label_values: GET only, whatever the length of match', () => {
+  it.each(SELECTORS)('match: %s', async (_, text) => {
+    for (const match of [text, asPost(text)]) {
+      harness.front.requests.length = 0;
+      const args = { operation: 'label_values', label: 'city', match, ...HOUR };
+      const result = envelopeOf(await (await harness.handler('discovery'))(args, lambdaContext()));
+      const oracle = await direct('label/city/values', { 'match[]': match, ...HOUR_PARAMS });
+      expectSameAnswer(result, shaped(oracle, (values: string[]) => ({ values, total: values.length, truncated: false })));
+      expect(harness.front.requests).toHaveLength(1);
+      expect(harness.front.requests[0]).toMatchObject({ method: 'GET', endpoint: 'label/city/values', params: { 'match[]': [match] } });
+    }
+  });
+});
+
+it('fixes the exact answers the discovery corpus relies on', async () => {
+  const discovery = await harness.handler('discovery');
+  const [match] = SELECTORS[0]!.slice(1) as [string];
+  expect(await discovery({ operation: 'label_values', label: 'city', match, ...HOUR }, lambdaContext())).toEqual({
+    status: 'success',
+    data: { values: ['Zürich'], total: 1, truncated: false },
+  });
+  expect(await discovery({ operation: 'series', match, ...HOUR }, lambdaContext())).toEqual({
+    status: 'success',
+    data: {
+      series: [{ __name__: 'http_requests_total', city: 'Zürich', job: 'api', path: '/a b+c%d&e=f#g' }],
+      total: 1,
+      truncated: false,
+      by_metric: { http_requests_total: 1 },
+    },
+  });
+});
+
 it('fixes exact values the corpus relies on', async () => {
   const handler = await harness.handler('query');
   const byJob = envelopeOf(await handler({ query: 'sum by (job) (up)', time: T0 }, lambdaContext()));
