@@ -1,5 +1,4 @@
 import type { WorkspaceSummary } from '@aws-sdk/client-amp';
-import { Null as TNull } from 'typebox';
 import {
   AccessDeniedError,
   ConfigurationError,
@@ -8,7 +7,7 @@ import {
   UpstreamTimeoutError,
   ValidationError,
 } from '../shared/errors';
-import { Integer, Optional, TArray, TBoolean, TObject, TString, Union, output, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, output, target } from '../shared/schemas';
 import { WORKSPACE_ID_PATTERN } from '../shared/security';
 import { ampClient } from '../shared/workspace';
 import { compareText } from './common';
@@ -19,9 +18,11 @@ const PAGE_SIZE = 1000;
 /** Pages followed at most: far beyond AMP's default quota of workspaces per region, yet bounded. */
 export const MAX_PAGES = 10;
 
+// Absent rather than null: every field has one type, which the tools' outputSchema (and
+// the MCP clients that check structured results against it) can state.
 interface ListedWorkspace {
-  workspace_id: string | null;
-  alias: string | null;
+  workspace_id?: string;
+  alias?: string;
   status: string;
   arn?: string;
   prometheus_endpoint?: string;
@@ -55,8 +56,8 @@ export const listWorkspaces = defineOperation({
     {
       workspaces: TArray(
         TObject({
-          workspace_id: Union([TString(), TNull()], { description: 'null for a PROMETHEUS_URL without a default workspace' }),
-          alias: Union([TString(), TNull()]),
+          workspace_id: Optional(TString({ description: 'Absent only for a PROMETHEUS_URL without a default workspace.' })),
+          alias: Optional(TString({ description: 'Absent when the workspace has none.' })),
           status: TString({ description: 'ACTIVE, UPDATING, CREATING, DELETING or CREATION_FAILED' }),
           arn: Optional(TString()),
           prometheus_endpoint: Optional(TString({ description: 'With PROMETHEUS_URL: the endpoint queried.' })),
@@ -74,9 +75,9 @@ export const listWorkspaces = defineOperation({
     const { config } = ctx;
     if (config.prometheusUrl !== undefined) {
       // No AWS call: the endpoint every request goes to, under the ID a request would name.
+      const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
       const endpoint: ListedWorkspace = {
-        workspace_id: args.workspace_id ?? config.defaultWorkspaceId ?? null,
-        alias: null,
+        ...(workspaceId === undefined ? {} : { workspace_id: workspaceId }),
         status: 'ACTIVE',
         prometheus_endpoint: config.prometheusUrl.href,
       };
@@ -130,7 +131,7 @@ async function listAll(region: string, alias: string | undefined, deadline: numb
 function describe(ws: WorkspaceSummary): ListedWorkspace {
   return {
     workspace_id: ws.workspaceId!,
-    alias: ws.alias ?? null,
+    ...(ws.alias === undefined ? {} : { alias: ws.alias }),
     status: ws.status?.statusCode ?? 'UNKNOWN',
     ...(ws.arn === undefined ? {} : { arn: ws.arn }),
     ...(ws.createdAt === undefined ? {} : { created_at: ws.createdAt.toISOString() }),

@@ -73,7 +73,7 @@ describe.each(FUNCTIONS)('the built %s function', (name) => {
       });
     } else if (name === 'workspaces') {
       expect(body.data).toEqual({
-        workspaces: [{ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: front.workspaceUrl }],
+        workspaces: [{ status: 'ACTIVE', prometheus_endpoint: front.workspaceUrl }],
         total: 1,
         truncated: false,
         source: 'PROMETHEUS_URL',

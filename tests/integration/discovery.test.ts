@@ -194,7 +194,7 @@ describe('series', () => {
 });
 
 describe('list_workspaces with PROMETHEUS_URL', () => {
-  const endpointEntry = () => ({ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl });
+  const endpointEntry = () => ({ status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl });
 
   it('answers events/workspaces.json with the one endpoint configured, without any call', async () => {
     const workspaces = await harness.handler('workspaces');
@@ -226,7 +226,7 @@ describe('the router (integration) and the gateway', () => {
       'list_workspaces',
       {},
       () => ({
-        workspaces: [{ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl }],
+        workspaces: [{ status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl }],
         total: 1,
         truncated: false,
         source: 'PROMETHEUS_URL',

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ALL_METRICS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
+import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import type { AmpFront } from '../support/amp-front';
 import { startTestFront } from '../support/harness';
 
@@ -97,6 +98,37 @@ describe('over stdio', () => {
       query_endpoint: `${front.workspaceUrl}/api/v1`,
       reachability: { reachable: true },
       build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION },
+    });
+  });
+
+  // The SDK client checks each structured result against the tool's outputSchema.
+  it.each([
+    ['list_labels', { match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { labels: ['__name__', 'instance', 'job'], total: 3, truncated: false }],
+    ['label_values', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { values: ['node', 'prometheus'], total: 2, truncated: false }],
+    [
+      'series',
+      { match: 'up{job="node"}', start: FIXTURE_START, end: FIXTURE_END },
+      {
+        series: [
+          { __name__: 'up', instance: 'node-1:9100', job: 'node' },
+          { __name__: 'up', instance: 'node-2:9100', job: 'node' },
+        ],
+        total: 2,
+        truncated: false,
+        by_metric: { up: 2 },
+      },
+    ],
+  ])('answers %s with the fixture values', async (name, args, data) => {
+    expect(await call(client, name, args)).toEqual({ isError: false, envelope: { status: 'success', data } });
+  });
+
+  it('answers list_workspaces with the endpoint it uses', async () => {
+    expect(await call(client, 'list_workspaces', {})).toEqual({
+      isError: false,
+      envelope: {
+        status: 'success',
+        data: { workspaces: [{ status: 'ACTIVE', prometheus_endpoint: front.workspaceUrl }], total: 1, truncated: false, source: 'PROMETHEUS_URL' },
+      },
     });
   });
 

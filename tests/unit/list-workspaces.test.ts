@@ -24,11 +24,11 @@ function summary(workspaceId: string, alias: string | undefined, statusCode = 'A
   };
 }
 
-/** What list_workspaces says of a summary above. */
-function listed(workspaceId: string, alias: string | null, status = 'ACTIVE') {
+/** What list_workspaces says of a summary above: no alias when it has none. */
+function listed(workspaceId: string, alias: string | undefined, status = 'ACTIVE') {
   return {
     workspace_id: workspaceId,
-    alias,
+    ...(alias === undefined ? {} : { alias }),
     status,
     arn: `arn:aws:aps:us-east-1:123456789012:workspace/${workspaceId}`,
     created_at: '2023-04-01T00:00:00.000Z',
@@ -53,7 +53,7 @@ it('follows every page, and answers the workspaces sorted by ID', async () => {
     body: JSON.stringify({
       status: 'success',
       data: {
-        workspaces: [listed(WS_A, 'production'), listed(WS_B, 'production-eu'), listed(WS_C, 'staging'), listed(WS_D, null, 'CREATING')],
+        workspaces: [listed(WS_A, 'production'), listed(WS_B, 'production-eu'), listed(WS_C, 'staging'), listed(WS_D, undefined, 'CREATING')],
         total: 4,
         truncated: false,
         source: 'ListWorkspaces',
@@ -133,7 +133,7 @@ it('makes no AWS call with PROMETHEUS_URL set', async () => {
   expect(await handler({}, lambdaContext())).toEqual({
     status: 'success',
     data: {
-      workspaces: [{ workspace_id: null, alias: null, status: 'ACTIVE', prometheus_endpoint: 'http://127.0.0.1:9090/' }],
+      workspaces: [{ status: 'ACTIVE', prometheus_endpoint: 'http://127.0.0.1:9090/' }],
       total: 1,
       truncated: false,
       source: 'PROMETHEUS_URL',
