@@ -14,7 +14,7 @@ import { startLocalPrometheus } from './lib/local-prometheus';
 import { runVerificationLocally, type LambdaHandler } from './lib/local-verify';
 import { formatReport, withLatencies } from './lib/verification-report';
 
-const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integration', 'discovery', 'workspaces'] as const;
+const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integration', 'discovery', 'alerting', 'workspaces'] as const;
 const WORKSPACE_ID = 'ws-12345678-abcd-1234-efgh-123456789012';
 
 async function main(): Promise<number> {

@@ -4,15 +4,16 @@
  *
  *   npm run invoke -- <function> [event.json] [--timeout SECONDS]
  *
- * <function> is one of query, range-query, list-metrics, server-info, integration.
+ * <function> is a file of src/handlers/: query, range-query, list-metrics, server-info,
+ * discovery, alerting, workspaces or integration.
  * Set PROMETHEUS_URL to query a local or self-managed Prometheus (PROMETHEUS_SIGV4=false
  * when it has no SigV4 front); without it, AWS credentials and DescribeWorkspace are used.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lambdaContext } from './lib/lambda-context';
 
-const FUNCTIONS = ['query', 'range-query', 'list-metrics', 'server-info', 'integration'];
+const FUNCTIONS = readdirSync(path.join(__dirname, '..', 'src', 'handlers')).map((file) => file.replace(/\.ts$/, ''));
 const TIMEOUTS: Record<string, number> = { 'range-query': 60, integration: 60 };
 
 async function main(argv: string[]): Promise<number> {

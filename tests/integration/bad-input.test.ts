@@ -36,7 +36,7 @@ it.each([
   ['query', { query: 'up', time: 1680307200000 }, "field 'time' (1680307200000) looks like Unix milliseconds: times are Unix seconds, e.g. 1680307200"],
   ['query', { query: 'up', time: '2023-02-30T00:00:00Z' }, 'field \'time\' is not a valid time ("2023-02-30T00:00:00Z"): no such date'],
   ['query', { query: 'sum(up) by (job) +' }, "field 'query' is not valid PromQL: unexpected end of input after an operator"],
-  ['list-metrics', { limit: '10' }, "field 'limit' must be integer"],
+  ['list-metrics', { limit: 'ten' }, "field 'limit' must be integer"],
   ['list-metrics', { match: 'up{' }, "field 'match' is not valid PromQL"],
   ['server-info', { workspace_id: 42 }, "field 'workspace_id' must be string"],
   ['integration', { operation: 'delete_series' }, "unknown operation 'delete_series'"],
