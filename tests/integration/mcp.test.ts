@@ -219,7 +219,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://localhost:${port}/mcp`)));
     try {
-      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['query', 'range_query', 'list_metrics', 'server_info']);
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t: { name: string }) => t.name));
       expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual({
         isError: false,
         envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } },
