@@ -6,53 +6,13 @@
 //   node scripts/lib/bench-worker.js large <bundle.js|raw> <prometheus url> <event.json>
 'use strict';
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
-const zlib = require('node:zlib');
+const { raw, rawUrl: urlOf, lambdaContext: context } = require('./bench-raw');
 
 const out = fs.createWriteStream('', { fd: 3 });
 const [mode, bundle, baseUrl, ...rest] = process.argv.slice(2);
 
-function context(timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    functionName: 'bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-    memoryLimitInMB: '512',
-    awsRequestId: 'bench',
-    logGroupName: 'bench',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}
-
-const agent = new http.Agent({ keepAlive: true });
-
-/**
- * The same query, straight to Prometheus: the same HTTP request the functions send
- * (kept-alive connection, gzip accepted and decoded), then JSON.parse.
- */
-function raw(url) {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers: { accept: 'application/json', 'accept-encoding': 'gzip' } }, (res) => {
-        const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(zlib.createGunzip()) : res;
-        const chunks = [];
-        body.on('data', (c) => chunks.push(c));
-        body.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        body.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
-function rawUrl(event) {
-  const params = new URLSearchParams({ query: event.query });
-  for (const key of ['time', 'start', 'end', 'step']) if (event[key] !== undefined) params.set(key, String(event[key]));
-  return `${baseUrl}/api/v1/${event.start === undefined ? 'query' : 'query_range'}?${params}`;
-}
+const rawUrl = (event) => urlOf(baseUrl, event);
 
 async function overhead() {
   const [iterations, eventFile] = rest;
