@@ -15,7 +15,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { parseArgs } from 'node:util';
-import { formatReport, withLatencies, type Report, type StateSpan } from './lib/verification-report';
+import { CHECK_TASK, checkOf, formatReport, withLatencies, type CheckSpan, type Report } from './lib/verification-report';
 
 const OUTPUT_KEY = 'VerifyStateMachineArn';
 const POLL_MS = Number(process.env.VERIFY_POLL_MS ?? 2000);
@@ -55,10 +55,10 @@ async function main(): Promise<number> {
     try {
       status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'UNKNOWN';
       const latest = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 25 }));
-      const task = latest.events?.find((e) => e.type === 'TaskStateEntered')?.stateEnteredEventDetails?.name;
-      if (task !== undefined && task !== shown) {
-        shown = task;
-        process.stderr.write(`  … ${task}\n`);
+      const check = checkOf(json(latest.events?.find((e) => e.type === 'TaskStateEntered')?.stateEnteredEventDetails?.input));
+      if (check !== undefined && check !== shown) {
+        shown = check;
+        process.stderr.write(`  … ${check}\n`);
       }
       pollFailures = 0;
     } catch (error) {
@@ -99,18 +99,24 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   return events;
 }
 
-/** When each Task state was entered and left, from the history. */
-function spans(events: HistoryEvent[]): StateSpan[] {
-  const result: StateSpan[] = [];
+/** When the Task state was entered and left for each check, from the history. */
+function spans(events: HistoryEvent[]): CheckSpan[] {
+  const result: CheckSpan[] = [];
   for (const event of events) {
-    if (event.type === 'TaskStateEntered') {
-      result.push({ state: event.stateEnteredEventDetails!.name!, entered: event.timestamp!.getTime() });
-    } else if (event.type === 'TaskStateExited') {
-      const open = [...result].reverse().find((s) => s.state === event.stateExitedEventDetails!.name && s.exited === undefined);
-      if (open !== undefined) open.exited = event.timestamp!.getTime();
+    if (event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === CHECK_TASK) {
+      const check = checkOf(json(event.stateEnteredEventDetails.input));
+      if (check !== undefined) result.push({ check, entered: event.timestamp!.getTime() });
+    } else if (event.type === 'TaskStateExited' && event.stateExitedEventDetails?.name === CHECK_TASK) {
+      const check = checkOf(json(event.stateExitedEventDetails.output));
+      const span = result.find((s) => s.check === check && s.exited === undefined);
+      if (span !== undefined) span.exited = event.timestamp!.getTime();
     }
   }
   return result;
+}
+
+function json(text: string | undefined): unknown {
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 main().then(

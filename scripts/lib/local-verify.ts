@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { lambdaContext } from './lambda-context';
-import type { Report, StateSpan } from './verification-report';
+import { CHECK_TASK, checkOf, type CheckSpan, type Report } from './verification-report';
 
 /**
  * Runs statemachine/verify.asl.json, the definition deployed to AWS, with
- * aws-local-stepfunctions: its Task states call the handlers in-process and answer
+ * aws-local-stepfunctions: its Task state calls the handlers in-process and answers
  * what the `arn:aws:states:::lambda:invoke` integration answers on AWS.
  */
 
@@ -57,7 +57,9 @@ export interface LocalRun {
   output?: unknown;
   error?: string;
   cause?: string;
-  spans: StateSpan[];
+  spans: CheckSpan[];
+  /** The largest input or output of any state, in bytes of JSON: Step Functions allows 256 KB. */
+  largestStateBytes: number;
 }
 
 /** The definition with `${Name}` substitutions applied, as SAM's DefinitionSubstitutions does. */
@@ -73,6 +75,7 @@ export function loadDefinition(substitutions: Record<string, string>): StateMach
 export async function runVerificationLocally(options: LocalRunOptions): Promise<LocalRun> {
   const arns: Record<string, LambdaHandler> = {};
   const substitutions: Record<string, string> = {
+    Partition: 'aws',
     DefaultWorkspaceId: options.defaultWorkspaceId,
     DefaultRegion: options.defaultRegion,
   };
@@ -99,31 +102,30 @@ export async function runVerificationLocally(options: LocalRunOptions): Promise<
       StatusCode: 200,
     })) as never;
   };
-  const taskResourceLocalHandlers = Object.fromEntries(
-    Object.entries(definition.States)
-      .filter(([, state]) => state.Type === 'Task')
-      .map(([name]) => [name, invokeLambda]),
-  );
-
   const machine = new StateMachine(definition);
   const execution = machine.run((options.input ?? {}) as never, {
-    overrides: { taskResourceLocalHandlers, retryIntervalOverrides: Object.fromEntries(Object.keys(taskResourceLocalHandlers).map((n) => [n, 0])) },
+    overrides: { taskResourceLocalHandlers: { [CHECK_TASK]: invokeLambda }, retryIntervalOverrides: { [CHECK_TASK]: 0 } },
   });
 
-  const spans: StateSpan[] = [];
+  const spans: CheckSpan[] = [];
   let report: Report | undefined;
+  let largestStateBytes = 0;
   const events = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered') spans.push({ state: event.state.name, entered: event.timestamp });
-      if (event.type === 'StateExited') {
-        const span = [...spans].reverse().find((s) => s.state === event.state.name && s.exited === undefined);
+      if (event.type !== 'StateEntered' && event.type !== 'StateExited') continue;
+      const { name, input, output } = event.state as { name: string; input: unknown; output?: unknown };
+      largestStateBytes = Math.max(largestStateBytes, size(input), size(output));
+      const check = name === CHECK_TASK ? checkOf(input) : undefined;
+      if (check !== undefined && event.type === 'StateEntered') spans.push({ check, entered: event.timestamp });
+      if (check !== undefined && event.type === 'StateExited') {
+        const span = [...spans].reverse().find((s) => s.check === check && s.exited === undefined);
         if (span !== undefined) span.exited = event.timestamp;
-        if (event.state.name === 'Report') report = event.state.output as unknown as Report;
       }
+      if (name === 'Report' && event.type === 'StateExited') report = output as Report;
     }
   })();
 
-  let run: Omit<LocalRun, 'report' | 'spans'>;
+  let run: Omit<LocalRun, 'report' | 'spans' | 'largestStateBytes'>;
   try {
     run = { status: 'SUCCEEDED', output: await execution.result };
   } catch (error) {
@@ -133,5 +135,9 @@ export async function runVerificationLocally(options: LocalRunOptions): Promise<
   }
   await events;
   if (report === undefined) throw new Error(`the execution ended (${run.status}: ${run.cause ?? ''}) without a report`);
-  return { ...run, report: { passed: report.passed, failed: report.failed, checks: report.checks }, spans };
+  return { ...run, report: { passed: report.passed, failed: report.failed, checks: report.checks }, spans, largestStateBytes };
+}
+
+function size(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
 }

@@ -1,7 +1,8 @@
 /**
  * The verification report, shared by the local run and `npm run verify`: the state
  * machine's {passed, failed, checks}, with each check's latency taken from the
- * execution's history (when its Task state was entered and left), printed as a table.
+ * execution's history (when the Task state running it was entered and left), printed
+ * as a table.
  * JSONPath has no clock arithmetic, so the latency is read from the history on AWS and
  * from the event log locally: the same source either way.
  */
@@ -22,25 +23,25 @@ export interface TimedCheck extends Check {
   latency_ms?: number;
 }
 
-/** The Task state behind each check, as named in statemachine/verify.asl.json. */
-export const CHECK_STATES: Record<string, string> = {
-  server_info: 'ServerInfo',
-  list_metrics: 'ListMetrics',
-  query: 'Query',
-  range_query: 'RangeQuery',
-  integration: 'Integration',
-};
+/** The one Task state, in statemachine/verify.asl.json's Map, that runs every check. */
+export const CHECK_TASK = 'Invoke';
 
-/** A state's time in the execution: when it was entered and left (epoch ms). */
-export interface StateSpan {
-  state: string;
+/** When a check's Task state was entered and left in the execution (epoch ms). */
+export interface CheckSpan {
+  check: string;
   entered: number;
   exited?: number;
 }
 
-export function withLatencies(report: Report, spans: StateSpan[]): TimedCheck[] {
+/** The check a Task state is running, from its input (the Map iteration's `check`). */
+export function checkOf(taskInput: unknown): string | undefined {
+  const name = (taskInput as { check?: { name?: unknown } } | null)?.check?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+export function withLatencies(report: Report, spans: CheckSpan[]): TimedCheck[] {
   return report.checks.map((check) => {
-    const span = spans.find((s) => s.state === CHECK_STATES[check.name] && s.exited !== undefined);
+    const span = spans.find((s) => s.check === check.name && s.exited !== undefined);
     return span === undefined ? check : { ...check, latency_ms: span.exited! - span.entered };
   });
 }

@@ -29,7 +29,7 @@ afterEach(async () => moto.stop());
 async function deployStack(): Promise<string> {
   const stackName = `prometheus-tools-${++stacks}`;
   const sfn = new SFNClient({ region: REGION, endpoint: moto.endpoint, credentials });
-  const substitutions: Record<string, string> = { DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012', DefaultRegion: REGION };
+  const substitutions: Record<string, string> = { Partition: 'aws', DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012', DefaultRegion: REGION };
   for (const key of Object.keys(FUNCTIONS)) substitutions[key] = `arn:aws:lambda:${REGION}:123456789012:function:${key}`;
   const { stateMachineArn } = await sfn.send(
     new CreateStateMachineCommand({
@@ -84,15 +84,15 @@ it('starts the stack’s state machine, shows progress, prints the table and exi
   await moto.queueLambdaResults([serverInfo, metrics, query, range, routed]);
   const { code, stdout, stderr } = await verify('--stack', stack, '--region', REGION);
   expect(stderr).toMatch(new RegExp(`^Started arn:aws:states:us-east-1:\\d+:execution:${stack}-verify:verify-`, 'm'));
-  expect(stderr).toMatch(/^ {2}… ServerInfo$/m);
+  expect(stderr).toMatch(/^ {2}… server_info$/m);
   expect(code).toBe(0);
   const lines = stdout.trimEnd().split('\n');
   expect(lines[0]).toMatch(/^\s+check\s+latency\s+detail$/);
   expect(lines.slice(1, 6).map((l) => l.replace(/\d+ ms {2}/, 'N ms  ').replace(/\s+/g, ' '))).toEqual([
     'PASS server_info N ms https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-x/api/v1 reachable in 12.5 ms',
     `PASS list_metrics N ms ${ALL_METRICS.length} metrics`,
-    `PASS query N ms up returned ${UP_AT_T0.length} series`,
-    `PASS range_query N ms up over the last hour returned ${SYSTEM_CPU_RATE.length} series`,
+    `PASS query N ms count by (job) (up) returned ${UP_AT_T0.length} series`,
+    `PASS range_query N ms sum by (job) (rate(up[5m])) over the last hour returned ${SYSTEM_CPU_RATE.length} series`,
     `PASS integration N ms routed list_metrics: ${ALL_METRICS.length} metrics`,
   ]);
   expect(lines[7]).toBe('SUCCEEDED: 5 passed, 0 failed');
@@ -108,13 +108,14 @@ it('exits 1 and names the failed check when one fails', async () => {
   expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 4 passed, 1 failed', 'failed checks: query']);
 }, 60_000);
 
-it('reports a function answering something else than an envelope as a failed check', async () => {
+it('reports functions answering something else than an envelope as failed checks, and names them all', async () => {
   const stack = await deployStack();
-  await moto.queueLambdaResults([{ unexpected: true }, metrics, query, range, routed]);
+  await moto.queueLambdaResults([{ unexpected: true }, metrics, query, success({ resultType: 'matrix' }), routed]);
   const { code, stdout } = await verify('--stack', stack, '--region', REGION);
   expect(code).toBe(1);
-  expect(stdout).toMatch(/FAIL {2}server_info +\d+ ms +the function answered without a success or error envelope/);
-  expect(stdout.trimEnd().split('\n').slice(-1)).toEqual(['failed checks: server_info']);
+  expect(stdout).toMatch(/FAIL {2}server_info +\d+ ms +the function answered without the success or error envelope this check reads/);
+  expect(stdout).toMatch(/FAIL {2}range_query +\d+ ms +the function answered without the success or error envelope this check reads/);
+  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 3 passed, 2 failed', 'failed checks: server_info range_query']);
 }, 60_000);
 
 it('exits 2 with a clear message for a stack that is not there', async () => {

@@ -1,6 +1,6 @@
+import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { runVerificationLocally, type LambdaHandler } from '../../scripts/lib/local-verify';
 import { formatReport, withLatencies } from '../../scripts/lib/verification-report';
-import { FIXTURE } from '../fixtures/dataset';
 import { ALL_METRICS } from '../fixtures/expected';
 import { TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
 import { FUNCTIONS } from '../support/events';
@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../support/harness';
 
 /**
  * The deployed definition, statemachine/verify.asl.json, run locally with its Task
- * states calling the handlers in-process against the real Prometheus (through the
+ * state calling the handlers in-process against the real Prometheus (through the
  * SigV4-checking front).
  */
 
@@ -23,15 +23,16 @@ beforeAll(async () => {
 afterAll(async () => harness.stop());
 afterEach(() => {
   harness.front.fault = undefined;
+  harness.front.requests.length = 0;
 });
 
-const verify = (input?: Record<string, unknown>) =>
-  runVerificationLocally({ handlers, input, defaultWorkspaceId: TEST_WORKSPACE_ID, defaultRegion: TEST_REGION });
+const verify = (input?: Record<string, unknown>, using = handlers) =>
+  runVerificationLocally({ handlers: using, input, defaultWorkspaceId: TEST_WORKSPACE_ID, defaultRegion: TEST_REGION });
 
-// `up` now: the live scrape target's own `up`, and the fixture's `up` series it exposes.
-const LIVE_UP_SERIES = 1 + FIXTURE.find((f) => f.name === 'up')!.series.length;
+// Every live `up` series (the scrape target's own, and the fixture's it exposes) is scraped as job="fixture".
+const JOBS = 1;
 
-it('passes against the real Prometheus with the exact report', async () => {
+it('passes against the real Prometheus with the exact report, its queries signed and sent as written', async () => {
   const run = await verify();
   expect(run.status).toBe('SUCCEEDED');
   expect(run.output).toEqual(run.report);
@@ -41,13 +42,17 @@ it('passes against the real Prometheus with the exact report', async () => {
     checks: [
       { name: 'server_info', passed: true, detail: expect.stringMatching(new RegExp(`^${harness.front.workspaceUrl}/api/v1 reachable in [0-9.]+ ms$`)) },
       { name: 'list_metrics', passed: true, detail: `${ALL_METRICS.length} metrics` },
-      { name: 'query', passed: true, detail: `up returned ${LIVE_UP_SERIES} series` },
-      { name: 'range_query', passed: true, detail: `up over the last hour returned ${LIVE_UP_SERIES} series` },
+      { name: 'query', passed: true, detail: `count by (job) (up) returned ${JOBS} series` },
+      { name: 'range_query', passed: true, detail: `sum by (job) (rate(up[5m])) over the last hour returned ${JOBS} series` },
       { name: 'integration', passed: true, detail: `routed list_metrics: ${ALL_METRICS.length} metrics` },
     ],
   });
-  // Every function really ran, signed, through the front.
+  // Every function really ran, signed, through the front; the queries arrived as written.
   expect(new Set(harness.front.requests.map((r) => r.endpoint))).toEqual(new Set(['query', 'status/buildinfo', 'label/__name__/values', 'query_range']));
+  for (const request of harness.front.requests) expect({ signatureError: request.signatureError, status: request.status }).toEqual({ signatureError: undefined, status: 200 });
+  const queries = (endpoint: string) => harness.front.requests.filter((r) => r.endpoint === endpoint).map((r) => r.params.query?.[0]);
+  expect(queries('query_range')).toEqual(['sum by (job) (rate(up[5m]))']);
+  expect(queries('query')).toContain('count by (job) (up)');
   const checks = withLatencies(run.report, run.spans);
   for (const check of checks) expect(check.latency_ms).toBeGreaterThanOrEqual(0);
   expect(formatReport(checks, run.status)).toMatch(/SUCCEEDED: 5 passed, 0 failed$/);
@@ -58,7 +63,10 @@ it('uses the query it is given, and fails naming the checks a bad one breaks', a
   expect(run.status).toBe('FAILED');
   expect(run.error).toBe('VerificationFailed');
   expect(run.cause).toBe('failed checks: query range_query');
-  const message = `invalid_promql: field 'query' is not valid PromQL: unclosed "(" at line 1, column 4 (offset 3)`;
+  // What the query function itself answers to that query, word for word.
+  const answer = (await handlers.query({ query: 'sum(up' }, lambdaContext({ functionName: 'query' }))) as { error: { type: string; message: string } };
+  expect(answer.error.type).toBe('invalid_promql');
+  const message = `${answer.error.type}: ${answer.error.message}`;
   expect(run.report.passed).toBe(3);
   expect(run.report.failed).toBe(2);
   expect(run.report.checks.slice(2, 4)).toEqual([
@@ -85,12 +93,38 @@ it('fails every check, and says why, when the upstream is down', async () => {
   ]);
 });
 
-it('reports a function that throws as a failed check, and goes on', async () => {
-  const broken = { ...handlers, 'list-metrics': async () => { throw new TypeError('boom'); } };
-  const run = await runVerificationLocally({ handlers: broken, defaultWorkspaceId: TEST_WORKSPACE_ID, defaultRegion: TEST_REGION });
+it('reports a function that throws, or answers something else than an envelope, as a failed check, and goes on', async () => {
+  const run = await verify(undefined, {
+    ...handlers,
+    'list-metrics': async () => {
+      throw new TypeError('boom');
+    },
+    'server-info': async () => ({ status: 'success', data: { unexpected: true } }),
+    integration: async () => 'not an envelope',
+  });
   expect(run.status).toBe('FAILED');
-  expect(run.cause).toBe('failed checks: list_metrics');
-  expect(run.report.checks[1]).toEqual({ name: 'list_metrics', passed: false, detail: 'the function failed: TypeError' });
-  // No metric list: the query falls back to `up`.
-  expect(run.report.checks[2]).toEqual({ name: 'query', passed: true, detail: `up returned ${LIVE_UP_SERIES} series` });
+  expect(run.cause).toBe('failed checks: server_info list_metrics integration');
+  const unexpected = 'the function answered without the success or error envelope this check reads';
+  expect(run.report.checks).toEqual([
+    { name: 'server_info', passed: false, detail: unexpected },
+    { name: 'list_metrics', passed: false, detail: 'the function failed: TypeError' },
+    { name: 'query', passed: true, detail: `count by (job) (up) returned ${JOBS} series` },
+    { name: 'range_query', passed: true, detail: `sum by (job) (rate(up[5m])) over the last hour returned ${JOBS} series` },
+    { name: 'integration', passed: false, detail: unexpected },
+  ]);
+});
+
+it('keeps every state small when Prometheus answers thousands of series: the check’s arguments bound each answer', async () => {
+  const series = Array.from({ length: 5000 }, (_, i) => ({ metric: { job: `job-${i}`, instance: `host-${i}:9100` }, value: [1680307200, '1'] }));
+  harness.front.fault = (req, res) => {
+    if (req.endpoint !== 'query') return false;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: series } }));
+    return true;
+  };
+  const run = await verify();
+  expect(run.report.checks[2]).toEqual({ name: 'query', passed: true, detail: 'count by (job) (up) returned 20 series' });
+  // 5,000 series are ~400 KB; Step Functions refuses more than 256 KB in any state.
+  expect(Buffer.byteLength(JSON.stringify(series))).toBeGreaterThan(256 * 1024);
+  expect(run.largestStateBytes).toBeLessThan(16 * 1024);
 });

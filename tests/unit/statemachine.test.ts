@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFINITION_FILE, FUNCTIONS, loadDefinition } from '../../scripts/lib/local-verify';
-import { CHECK_STATES } from '../../scripts/lib/verification-report';
+import { CHECK_TASK } from '../../scripts/lib/verification-report';
 import { readTemplate } from '../support/template';
 
 // asl-validator ships no types: it is one function from a definition to {isValid, errorsText}.
@@ -13,12 +13,18 @@ const template = readTemplate(path.join(ROOT, 'template.yaml'));
 const machine = template.Resources.VerifyStateMachine;
 const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
-const substitutions = {
+const arnOf = (key: string) => `arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:${key}`;
+const definition = loadDefinition({
+  Partition: 'aws-us-gov',
   DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
-  DefaultRegion: 'us-east-1',
-  ...Object.fromEntries(Object.keys(FUNCTIONS).map((key) => [key, `arn:aws:lambda:us-east-1:123456789012:function:${key}`])),
-};
-const definition = loadDefinition(substitutions) as { States: Record<string, any> };
+  DefaultRegion: 'us-gov-west-1',
+  ...Object.fromEntries(Object.keys(FUNCTIONS).map((key) => [key, arnOf(key)])),
+}) as { States: Record<string, any> };
+const map = definition.States.Check;
+const iteration = map.ItemProcessor.States as Record<string, any>;
+
+/** Every state of the definition, the Map's included. */
+const allStates = { ...definition.States, ...iteration };
 
 describe('statemachine/verify.asl.json', () => {
   it('is valid Amazon States Language (asl-validator)', () => {
@@ -27,43 +33,113 @@ describe('statemachine/verify.asl.json', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('uses exactly the substitutions the template gives it', () => {
-    const used = [...readFileSync(DEFINITION_FILE, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+  it('uses exactly the substitutions the template gives it, its ARNs in the stack’s partition', () => {
+    const text = readFileSync(DEFINITION_FILE, 'utf8');
+    const used = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
     expect([...new Set(used)].sort()).toEqual(Object.keys(machine.Properties.DefinitionSubstitutions).sort());
+    expect(machine.Properties.DefinitionSubstitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+    expect(text).not.toMatch(/arn:aws:/);
+    expect(iteration[CHECK_TASK].Resource).toBe('arn:aws-us-gov:states:::lambda:invoke');
     expect(machine.Properties.DefinitionUri).toBe('statemachine/verify.asl.json');
   });
 
-  it('checks server-info, list-metrics, query, range query and the router, in that order', () => {
-    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.map(([name]) => name)).toEqual(['ServerInfo', 'ListMetrics', 'Query', 'RangeQuery', 'Integration']);
-    expect(Object.values(CHECK_STATES)).toEqual(tasks.map(([name]) => name));
-    for (const [name, state] of tasks) {
-      expect(state.Resource).toBe('arn:aws:states:::lambda:invoke');
-      expect(state.Parameters.FunctionName).toBe(`arn:aws:lambda:us-east-1:123456789012:function:${name}FunctionArn`);
-    }
+  it('applies one check shape to a list of checks: one Task, in a Map over Checks, one check at a time', () => {
+    const tasks = Object.entries(allStates).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.map(([name]) => name)).toEqual([CHECK_TASK]);
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.checks', MaxConcurrency: 1, ResultPath: '$.checks' });
+    expect(map.ItemSelector).toEqual({
+      'check.$': '$$.Map.Item.Value',
+      target: { 'workspace_id.$': '$.config.workspace_id', 'region.$': '$.config.region' },
+      'query.$': '$.config.query',
+    });
+    expect(iteration[CHECK_TASK].Parameters).toEqual({
+      'FunctionName.$': '$.check.function',
+      'Payload.$': 'States.JsonMerge($.target, $.check.arguments, false)',
+    });
+    expect(Object.keys(allStates)).toHaveLength(27);
   });
 
-  it('retries transient Lambda errors and catches everything else so the next check still runs', () => {
-    for (const [name, state] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
-      expect(state.Retry).toEqual([expect.objectContaining({ ErrorEquals: LAMBDA_ERRORS, MaxAttempts: 3 })]);
-      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.last', Next: `${name}Errored` }]);
+  it('checks server_info, list_metrics, query, range_query and the router, with queries shaped like real ones and small answers', () => {
+    expect(definition.States.Checks.Result).toEqual([
+      { name: 'server_info', function: arnOf('ServerInfoFunctionArn'), arguments: {}, expect: 'reachable' },
+      { name: 'list_metrics', function: arnOf('ListMetricsFunctionArn'), arguments: { limit: 1 }, expect: 'total', label: '', min: 1 },
+      { name: 'query', function: arnOf('QueryFunctionArn'), arguments: { query: 'count by (job) (up)', max_series: 20 }, expect: 'series', label: '' },
+      {
+        name: 'range_query',
+        function: arnOf('RangeQueryFunctionArn'),
+        arguments: { query: 'sum by (job) (rate(up[5m]))', start: 'now-1h', end: 'now', step: '5m', max_series: 20 },
+        expect: 'series',
+        label: ' over the last hour',
+      },
+      { name: 'integration', function: arnOf('IntegrationFunctionArn'), arguments: { operation: 'list_metrics', limit: 1 }, expect: 'total', label: 'routed list_metrics: ', min: 0 },
+    ]);
+  });
+
+  it('has a check for every function of the template, and a function for every check', () => {
+    const functions = Object.entries(template.Resources)
+      .filter(([, r]) => (r as { Type: string }).Type === 'AWS::Serverless::Function')
+      .map(([id]) => `${id}Arn`);
+    expect(Object.keys(FUNCTIONS).sort()).toEqual(functions.sort());
+    expect(definition.States.Checks.Result.map((c: { function: string }) => c.function).sort()).toEqual(functions.map(arnOf).sort());
+  });
+
+  it('retries transient Lambda errors and catches everything else, so the next check still runs', () => {
+    expect(iteration[CHECK_TASK].Retry).toEqual([expect.objectContaining({ ErrorEquals: LAMBDA_ERRORS, MaxAttempts: 3 })]);
+    expect(iteration[CHECK_TASK].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Errored' }]);
+  });
+
+  it('reads no path of a function’s answer that its Choice rule has not found present (a missing path would end the execution without a report)', () => {
+    const judge = iteration.Judge;
+    expect(judge.Type).toBe('Choice');
+    const variables = (condition: object): string[] => JSON.stringify(condition).match(/\$\.answer[\w.]*/g) ?? [];
+    for (const rule of judge.Choices as { And: ({ Variable: string; IsPresent?: boolean } & object)[]; Next: string }[]) {
+      const present = new Set<string>();
+      for (const condition of rule.And) {
+        if (condition.IsPresent === true) present.add(condition.Variable);
+        else for (const v of variables(condition)) expect(present).toContain(v);
+      }
+      for (const v of variables(iteration[rule.Next].Parameters)) expect(present).toContain(v);
+    }
+    expect(judge.Default).toBe('Unexpected');
+  });
+
+  it('reduces each check to {name, passed, detail} inside its iteration, so the answers never reach the report', () => {
+    const ends = Object.entries(iteration).filter(([, s]) => s.End === true);
+    expect(ends.map(([name]) => name).sort()).toEqual(['Errored', 'Reachable', 'Refused', 'Series', 'TooFew', 'Total', 'Unexpected', 'Unreachable', 'Value']);
+    for (const [, state] of ends) {
+      expect(state.Type).toBe('Pass');
+      expect(Object.keys(state.Parameters).map((k) => k.replace(/\.\$$/, ''))).toEqual(['name', 'passed', 'detail']);
+      expect(state.ResultPath).toBeUndefined();
     }
   });
 
   it('ends in a Fail state whose cause names the failed checks', () => {
     expect(definition.States.VerificationFailed).toMatchObject({ Type: 'Fail', Error: 'VerificationFailed', CausePath: '$.cause' });
+    expect(definition.States.CountFailed.Parameters['cause.$']).toBe("States.Format('{} {}', $.tally.cause, $.next.check.name)");
   });
 });
 
 describe('the VerifyStateMachine resource', () => {
-  it('may invoke the five functions and nothing more', () => {
+  it('runs as its own role, which may invoke the five functions and nothing more', () => {
     expect(machine.Type).toBe('AWS::Serverless::StateMachine');
-    expect(machine.Properties.Policies).toEqual(
-      ['ServerInfo', 'ListMetrics', 'Query', 'RangeQuery', 'Integration'].map((id) => ({ LambdaInvokePolicy: { FunctionName: { Ref: `${id}Function` } } })),
+    expect(machine.Properties.Role).toEqual({ 'Fn::GetAtt': ['VerifyStateMachineRole', 'Arn'] });
+    expect(machine.Properties.Policies).toBeUndefined();
+    expect(machine.Properties.Name).toBeUndefined();
+    expect(template.Resources.VerifyStateMachineRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(template.Resources.VerifyStateMachineRole.Properties.Policies).toBeUndefined();
+    const grants = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>)
+      .filter((r) => r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName.Ref === 'VerifyStateMachineRole')
+      .map((r) => r.Properties.PolicyDocument.Statement);
+    expect(grants).toEqual(
+      ['Query', 'RangeQuery', 'ListMetrics', 'ServerInfo', 'Integration'].map((id) => [
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${id}Function`, 'Arn'] } },
+      ]),
     );
   });
 
-  it("runs after each deploy of this stack, and on a schedule only when one is given", () => {
+  it('runs after each deploy of this stack, and on a schedule only when one is given', () => {
     expect(machine.Properties.Events.AfterDeploy).toEqual({
       Type: 'EventBridgeRule',
       Properties: {
@@ -87,7 +163,7 @@ describe('the VerifyStateMachine resource', () => {
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'VerifyStateMachine' } }],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: { 'Fn::If': ['HasAlarmActions', expect.any(Array), { Ref: 'AWS::NoValue' }] },
+      AlarmActions: { 'Fn::If': ['HasAlarmActions', [{ 'Fn::If': ['HasAlarmTopicArn', { Ref: 'AlarmTopicArn' }, { Ref: 'AlarmTopic' }] }], { Ref: 'AWS::NoValue' }] },
     });
     expect(template.Outputs.VerifyStateMachineArn.Value).toEqual({ Ref: 'VerifyStateMachine' });
   });

@@ -1,33 +1,95 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readTemplate } from '../support/template';
+import { readTemplate, readTemplateSource } from '../support/template';
 
 /**
- * What template.yaml promises, so that a later edit cannot quietly drop it: sizing,
- * least privilege, the conditions, the seed's alarms, the dashboard, the outputs.
+ * What template.yaml promises, read as CloudFormation sees it once its Fn::ForEach
+ * loops are expanded, so that a later edit cannot quietly drop it: sizing, least
+ * privilege, the conditions, the alarms and the metrics they read, names that fit any
+ * stack name, the dashboard, the outputs.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-const template = readTemplate(path.join(ROOT, 'template.yaml'));
+const FILE = path.join(ROOT, 'template.yaml');
+const template = readTemplate(FILE);
 const resources = template.Resources as Record<string, { Type: string; Condition?: string; Properties: any; Metadata?: any }>;
 
+const QUERY = 'aps:QueryMetrics';
+const DISCOVER = ['aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'];
+const DESCRIBE = 'aps:DescribeWorkspace';
 const FUNCTIONS = [
-  { id: 'Query', name: 'prometheus-query', file: 'query', memory: 256, timeout: 30, policies: ['QueryWorkspacesPolicy'] },
-  { id: 'RangeQuery', name: 'prometheus-range-query', file: 'range-query', memory: 512, timeout: 60, policies: ['QueryWorkspacesPolicy'] },
-  { id: 'ListMetrics', name: 'prometheus-list-metrics', file: 'list-metrics', memory: 256, timeout: 30, policies: ['DiscoverWorkspacesPolicy'] },
-  { id: 'ServerInfo', name: 'prometheus-server-info', file: 'server-info', memory: 256, timeout: 30, policies: ['QueryWorkspacesPolicy'] },
-  { id: 'Integration', name: 'prometheus-integration', file: 'integration', memory: 512, timeout: 60, policies: ['QueryWorkspacesPolicy', 'DiscoverWorkspacesPolicy'] },
+  { id: 'Query', file: 'query', memory: 256, timeout: 30, actions: [QUERY, DESCRIBE] },
+  { id: 'RangeQuery', file: 'range-query', memory: 512, timeout: 60, actions: [QUERY, DESCRIBE] },
+  { id: 'ListMetrics', file: 'list-metrics', memory: 256, timeout: 30, actions: [...DISCOVER, DESCRIBE] },
+  { id: 'ServerInfo', file: 'server-info', memory: 256, timeout: 30, actions: [QUERY, DESCRIBE] },
+  { id: 'Integration', file: 'integration', memory: 512, timeout: 60, actions: [QUERY, ...DISCOVER, DESCRIBE] },
 ];
 
 const noValue = { Ref: 'AWS::NoValue' };
 const alarmActions = {
   'Fn::If': ['HasAlarmActions', [{ 'Fn::If': ['HasAlarmTopicArn', { Ref: 'AlarmTopicArn' }, { Ref: 'AlarmTopic' }] }], noValue],
 };
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Evaluates the intrinsics a name is built from, for one stack. */
+function evaluate(node: unknown, stack: { name: string; id: string }): unknown {
+  if (typeof node === 'string' || typeof node === 'number') return node;
+  if (Array.isArray(node)) return node.map((n) => evaluate(n, stack));
+  const [[fn, args]] = Object.entries(node as Record<string, any>) as [[string, any]];
+  const pseudo: Record<string, string> = { 'AWS::StackName': stack.name, 'AWS::StackId': stack.id, 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', 'AWS::Partition': 'aws' };
+  switch (fn) {
+    case 'Ref':
+      return pseudo[args] ?? `<${args}>`;
+    case 'Fn::Sub':
+      return (args as string).replace(/\$\{([\w:]+)\}/g, (_, name: string) => pseudo[name] ?? `<${name}>`);
+    case 'Fn::Join':
+      return (evaluate(args[1], stack) as string[]).join(args[0]);
+    case 'Fn::Split':
+      return (evaluate(args[1], stack) as string).split(args[0]);
+    case 'Fn::Select':
+      return (evaluate(args[1], stack) as string[])[args[0]];
+    default:
+      throw new Error(`cannot evaluate ${fn}`);
+  }
+}
+
+describe('the template', () => {
+  it('expands Fn::ForEach with AWS::LanguageExtensions, before the SAM transform, locally too (samconfig.toml)', () => {
+    expect(template.Transform).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+    expect(readTemplateSource(FILE).Resources['Fn::ForEach::Functions'][1]).toEqual(FUNCTIONS.map((f) => f.id));
+  });
+
+  it('has exactly these five functions, each from one entry of Mappings.Functions', () => {
+    expect(ofType('AWS::Serverless::Function').map(([id]) => id)).toEqual(FUNCTIONS.map((f) => `${f.id}Function`));
+    expect(Object.keys(template.Mappings.Functions)).toEqual(FUNCTIONS.map((f) => f.id));
+  });
+
+  it('keeps its parameters', () => {
+    expect(Object.keys(template.Parameters).sort()).toEqual(
+      ['AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'LogLevel', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+    );
+  });
+
+  it('keeps its outputs, and gives everything the gateway instructions need', () => {
+    expect(Object.keys(template.Outputs)).toEqual([
+      ...FUNCTIONS.flatMap((f) => [`${f.id}FunctionName`, `${f.id}FunctionArn`]),
+      'VerifyStateMachineArn',
+      'GatewayUrl',
+      'GatewayTokenEndpoint',
+      'GatewayUserPoolId',
+      'GatewayClientId',
+      'GatewayScope',
+      'DashboardUrl',
+    ]);
+    expect(template.Outputs.GatewayUserPoolId).toMatchObject({ Condition: 'CreateGateway', Value: { Ref: 'GatewayUserPool' } });
+    expect(template.Outputs.GatewayClientId.Value).toEqual({ Ref: 'GatewayClient' });
+  });
+});
 
 describe('Globals', () => {
   const fn = template.Globals.Function;
-  it('sets the runtime, architecture, tracing, JSON logs and Powertools variables once', () => {
-    expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Tracing: 'Active', LoggingConfig: { LogFormat: 'JSON' } });
+  it('sets the runtime, architecture, tracing, JSON logs and the variables once', () => {
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Tracing: 'Active', AutoPublishAlias: 'live', LoggingConfig: { LogFormat: 'JSON' } });
     expect(fn.Environment.Variables).toEqual({
       POWERTOOLS_SERVICE_NAME: { Ref: 'AWS::StackName' },
       POWERTOOLS_METRICS_NAMESPACE: 'PrometheusTools',
@@ -35,6 +97,7 @@ describe('Globals', () => {
       WORKSPACE_ID: { Ref: 'WorkspaceId' },
       RESPONSE_BUDGET_BYTES: { Ref: 'ResponseBudgetBytes' },
       ALLOWED_WORKSPACE_IDS: { 'Fn::Join': [',', [{ Ref: 'WorkspaceId' }, { 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }]] },
+      ALLOWED_REGIONS: { Ref: 'AWS::Region' },
     });
   });
 
@@ -52,22 +115,25 @@ describe('Globals', () => {
   });
 });
 
-describe.each(FUNCTIONS)('$name', ({ id, name, file, memory, timeout, policies }) => {
+describe.each(FUNCTIONS)('$id', ({ id, file, memory, timeout, actions }) => {
   const fn = resources[`${id}Function`]!;
 
-  it('is named after the stack, sized as the seed says, and built with esbuild from its handler', () => {
-    expect(fn.Type).toBe('AWS::Serverless::Function');
-    expect(fn.Properties).toMatchObject({
-      FunctionName: { 'Fn::Sub': `\${AWS::StackName}-${name}` },
+  it('is sized as the seed says, named by CloudFormation, and built with esbuild from its handler', () => {
+    expect(fn.Properties).toEqual({
+      Description: template.Mappings.Functions[id].Description,
+      CodeUri: '.',
       Handler: `${file}.handler`,
       MemorySize: memory,
       Timeout: timeout,
+      Role: { 'Fn::GetAtt': [`${id}FunctionRole`, 'Arn'] },
+      LoggingConfig: { LogGroup: { Ref: `${id}LogGroup` } },
     });
     expect(fn.Metadata).toMatchObject({
       BuildMethod: 'esbuild',
       BuildProperties: {
         Minify: true,
-        Target: 'node20',
+        UseNpmCi: true,
+        Target: 'node24',
         Sourcemap: false,
         EntryPoints: [`src/handlers/${file}.ts`],
         External: ['@aws-sdk/client-amp', '@aws-sdk/credential-provider-node'],
@@ -77,140 +143,234 @@ describe.each(FUNCTIONS)('$name', ({ id, name, file, memory, timeout, policies }
   });
 
   it('logs to its own log group, with the retention parameter', () => {
-    expect(fn.Properties.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: `${id}LogGroup` } });
     expect(resources[`${id}LogGroup`]).toEqual({
       Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: { 'Fn::Sub': `/aws/lambda/\${AWS::StackName}-${name}` }, RetentionInDays: { Ref: 'LogRetentionDays' } },
+      Properties: { LogGroupName: { 'Fn::Sub': `/aws/lambda/\${AWS::StackName}-prometheus-${file}` }, RetentionInDays: { Ref: 'LogRetentionDays' } },
     });
   });
 
-  it('has its own role: only what it needs on the allowed workspaces, its own logs, the VPC API only in a VPC', () => {
-    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [`${id}FunctionRole`, 'Arn'] });
-    expect(fn.Properties.Policies).toBeUndefined();
+  it('has its own role: exactly its aps: actions on the allowed workspaces, its own logs, X-Ray, the VPC API only in a VPC', () => {
     const role = resources[`${id}FunctionRole`]!.Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
     expect(role.ManagedPolicyArns).toEqual([
-      ...policies.map((p) => ({ Ref: p })),
-      { Ref: 'DescribeWorkspacesPolicy' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AWSXrayWriteOnlyAccess' },
       { 'Fn::If': ['HasVpc', { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }, noValue] },
     ]);
+    const arn = 'arn:${AWS::Partition}:aps:${AWS::Region}:${AWS::AccountId}:workspace/';
+    const padded = { 'Fn::Split': [',', { 'Fn::Join': [',', [{ 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }, ',,,,']] }] };
     expect(role.Policies).toEqual([
+      {
+        PolicyName: 'AllowedWorkspaces',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: actions,
+              Resource: [
+                { 'Fn::Sub': `${arn}\${WorkspaceId}` },
+                ...[0, 1, 2, 3, 4].map((i) => ({
+                  'Fn::If': [`HasAllowedWorkspace${i + 1}`, { 'Fn::Sub': [`${arn}\${Id}`, { Id: { 'Fn::Select': [i, padded] } }] }, noValue],
+                })),
+              ],
+            },
+          ],
+        },
+      },
       {
         PolicyName: 'WriteOwnLogs',
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] } },
-          ],
+          Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] } }],
         },
       },
     ]);
   });
 
-  it("has the seed's three alarms, sent to the alarm topic when there is one", () => {
-    const errorRate = resources[`${id}ErrorRateAlarm`]!.Properties;
-    expect(errorRate).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: alarmActions });
-    expect(errorRate.Metrics.map((m: { Id: string }) => m.Id)).toEqual(['errors', 'invocations', 'errorRate']);
-    expect(errorRate.Metrics[2].Expression).toBe('IF(invocations > 0, 100 * errors / invocations, 0)');
-    for (const [i, metric] of [[0, 'Errors'], [1, 'Invocations']] as const) {
-      expect(errorRate.Metrics[i].MetricStat.Metric).toEqual({
-        Namespace: 'AWS/Lambda',
-        MetricName: metric,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${id}Function` } }],
-      });
-    }
-
-    expect(resources[`${id}DurationAlarm`]!.Properties).toMatchObject({
-      MetricName: 'Duration',
-      Threshold: timeout * 1000 * 0.8,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${id}Function` } }],
-      AlarmActions: alarmActions,
+  it('alarms on its fault rate from its own metrics, on crashes, on duration near its timeout and on throttles', () => {
+    const emf = (metric: string) => ({
+      Namespace: 'PrometheusTools',
+      MetricName: metric,
+      Dimensions: [
+        { Name: 'service', Value: { Ref: 'AWS::StackName' } },
+        { Name: 'function_name', Value: { Ref: `${id}Function` } },
+      ],
     });
-    expect(resources[`${id}ThrottleAlarm`]!.Properties).toMatchObject({
-      MetricName: 'Throttles',
+    const lambda = [{ Name: 'FunctionName', Value: { Ref: `${id}Function` } }];
+    const common = { ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', AlarmActions: alarmActions };
+
+    expect(resources[`${id}ErrorRateAlarm`]!.Properties).toEqual({
+      ...common,
+      AlarmDescription: { 'Fn::Sub': `\${${id}Function} answered more than 1% of its requests with a fault (403, 429 or 5xx) over 5 minutes` },
+      Threshold: 1,
+      Metrics: [
+        { Id: 'faults', ReturnData: false, MetricStat: { Metric: emf('Faults'), Period: 300, Stat: 'Sum' } },
+        { Id: 'requests', ReturnData: false, MetricStat: { Metric: emf('Requests'), Period: 300, Stat: 'Sum' } },
+        { Id: 'faultRate', Label: 'Fault rate (%)', Expression: '100 * faults / requests', ReturnData: true },
+      ],
+    });
+    expect(resources[`${id}CrashAlarm`]!.Properties).toEqual({
+      ...common,
+      AlarmDescription: { 'Fn::Sub': `\${${id}Function} crashed (an error no envelope caught)` },
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: lambda,
+      Statistic: 'Sum',
+      Period: 300,
       Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${id}Function` } }],
-      AlarmActions: alarmActions,
+    });
+    const duration = resources[`${id}DurationAlarm`]!.Properties;
+    expect(duration).toEqual({
+      ...common,
+      AlarmDescription: { 'Fn::Sub': `\${${id}Function} took more than 80% of its timeout` },
+      Threshold: 80,
+      Metrics: [
+        { Id: 'duration', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: lambda }, Period: 300, Stat: 'Maximum' } },
+        { Id: 'percentOfTimeout', Label: 'Duration (% of the timeout)', Expression: `duration / (10 * ${timeout})`, ReturnData: true },
+      ],
+    });
+    // Breaches just past 80% of the timeout (Duration is in ms), not at it.
+    const percent = (ms: number) => Function('duration', `return ${duration.Metrics[1].Expression}`)(ms) as number;
+    expect([percent(timeout * 800), percent(timeout * 800 + 10)].map((p) => p > duration.Threshold)).toEqual([false, true]);
+    expect(resources[`${id}ThrottleAlarm`]!.Properties).toEqual({
+      ...common,
+      AlarmDescription: { 'Fn::Sub': `\${${id}Function} throttled` },
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: lambda,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
     });
   });
 
-  it('is on the dashboard and in the outputs', () => {
-    const body = resources.Dashboard!.Properties.DashboardBody['Fn::Sub'] as string;
-    const widgets = JSON.parse(body).widgets as { properties: { title: string; metrics: unknown[][] } }[];
-    for (const title of ['Invocations', 'Errors', 'Throttles', 'Duration p50 (ms)', 'Duration p99 (ms)', 'Concurrent executions']) {
-      const widget = widgets.find((w) => w.properties.title === title)!;
-      expect(widget.properties.metrics.some((m) => m[3] === `\${${id}Function}`)).toBe(true);
-    }
+  it('may be invoked by the verification, and its name and ARN are outputs', () => {
+    expect(resources[`${id}VerifyInvokePolicy`]).toEqual({
+      Type: 'AWS::IAM::RolePolicy',
+      Properties: {
+        RoleName: { Ref: 'VerifyStateMachineRole' },
+        PolicyName: `Invoke${id}Function`,
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${id}Function`, 'Arn'] } }] },
+      },
+    });
     expect(template.Outputs[`${id}FunctionName`].Value).toEqual({ Ref: `${id}Function` });
     expect(template.Outputs[`${id}FunctionArn`].Value).toEqual({ 'Fn::GetAtt': [`${id}Function`, 'Arn'] });
   });
 });
 
 describe('least privilege', () => {
-  const policy = (id: string) => resources[id]!.Properties.PolicyDocument.Statement;
-
-  it('grants exact AMP actions, no wildcard', () => {
-    expect(policy('QueryWorkspacesPolicy').map((s: { Action: string[] }) => s.Action)).toEqual([['aps:QueryMetrics']]);
-    expect(policy('DiscoverWorkspacesPolicy').map((s: { Action: string[] }) => s.Action)).toEqual([
-      ['aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'],
-    ]);
-    expect(policy('DescribeWorkspacesPolicy').map((s: { Action: string[] }) => s.Action)).toEqual([['aps:DescribeWorkspace']]);
+  it('has no action wildcard but the account’s own administration of its alarm key', () => {
+    const text = JSON.stringify({ ...template, Resources: { ...resources, AlarmTopicKey: undefined } });
+    expect(text).not.toMatch(/"[a-z0-9-]+:\*"|"Action":"\*"/);
   });
 
-  it('on the default workspace and the up to five allowed ones only', () => {
-    const arn = (id: string) => `arn:\${AWS::Partition}:aps:\${AWS::Region}:\${AWS::AccountId}:workspace/${id}`;
-    for (const id of ['QueryWorkspacesPolicy', 'DiscoverWorkspacesPolicy', 'DescribeWorkspacesPolicy']) {
-      const [statement] = policy(id);
-      expect(statement.Effect).toBe('Allow');
-      expect(statement.Resource[0]).toEqual({ 'Fn::Sub': arn('${WorkspaceId}') });
-      expect(statement.Resource.slice(1)).toEqual(
-        [1, 2, 3, 4, 5].map((n) => ({
-          'Fn::If': [
-            `HasAllowedWorkspace${n}`,
-            { 'Fn::Sub': [arn('${Id}'), { Id: { 'Fn::Select': [n - 1, expect.anything()] } }] },
-            noValue,
-          ],
-        })),
-      );
+  it('allows the default workspace and up to five more, one condition per slot', () => {
+    const padded = { 'Fn::Split': [',', { 'Fn::Join': [',', [{ 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }, ',,,,']] }] };
+    for (const i of [0, 1, 2, 3, 4]) {
+      expect(template.Conditions[`HasAllowedWorkspace${i + 1}`]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Select': [i, padded] }, ''] }] });
     }
-  });
-
-  it('has no action wildcard anywhere in the template', () => {
-    expect(JSON.stringify(template)).not.toMatch(/"(aps|iam|lambda|logs|ec2):\*"|"Action":"\*"/);
+    const pattern = new RegExp(template.Parameters.AllowedWorkspaceIds.AllowedPattern);
+    expect(['', 'ws-12345678-abcd-1234-efgh-123456789012', '*', 'ws-*', ' ws-12345678-abcd-1234-efgh-123456789012'].map((id) => pattern.test(id))).toEqual([true, true, false, false, false]);
   });
 });
 
-describe('alarm topic and dashboard', () => {
-  it('creates a topic only for an e-mail address without a topic ARN', () => {
-    expect(resources.AlarmTopic).toMatchObject({
+describe('the alarm topic', () => {
+  it('is created only for an e-mail address without a topic ARN', () => {
+    expect(resources.AlarmTopic).toEqual({
       Type: 'AWS::SNS::Topic',
       Condition: 'CreateAlarmTopic',
-      Properties: { Subscription: [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }] },
+      Properties: {
+        DisplayName: 'Prometheus tools alarms',
+        KmsMasterKeyId: { Ref: 'AlarmTopicKey' },
+        Subscription: [{ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } }],
+      },
+    });
+    expect(template.Conditions.CreateAlarmTopic).toEqual({
+      'Fn::And': [{ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }] }, { 'Fn::Not': [{ Condition: 'HasAlarmTopicArn' }] }],
     });
     expect(template.Conditions.HasAlarmActions).toEqual({ 'Fn::Or': [{ Condition: 'HasAlarmTopicArn' }, { Condition: 'CreateAlarmTopic' }] });
   });
 
-  it("graphs the functions' own EMF metrics per operation", () => {
-    const body = JSON.parse(resources.Dashboard!.Properties.DashboardBody['Fn::Sub']);
-    const emf = body.widgets.flatMap((w: { properties: { metrics: string[][] } }) => w.properties.metrics).filter((m: string[]) => m[0] === 'PrometheusTools');
-    expect([...new Set(emf.map((m: string[]) => m[1]))].sort()).toEqual(['Latency', 'Retries', 'SeriesReturned', 'UpstreamErrors']);
-    expect([...new Set(emf.map((m: string[]) => m[5]))].sort()).toEqual(['list_metrics', 'query', 'range_query', 'server_info']);
-    expect(template.Outputs.DashboardUrl.Value['Fn::Sub']).toContain('#dashboards:name=${Dashboard}');
+  it('is encrypted with a key CloudWatch alarms may use (they cannot use alias/aws/sns)', () => {
+    expect(JSON.stringify(template)).not.toContain('alias/aws/sns');
+    expect(resources.AlarmTopicKey).toMatchObject({ Type: 'AWS::KMS::Key', Condition: 'CreateAlarmTopic', Properties: { EnableKeyRotation: true } });
+    expect(resources.AlarmTopicKey!.Properties.KeyPolicy.Statement).toEqual([
+      { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' } },
+        },
+      },
+    ]);
+  });
+
+  it('receives every alarm of the stack', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(FUNCTIONS.length * 4 + 1);
+    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual(alarmActions);
   });
 });
 
-describe('parameters', () => {
-  it('asks for the default workspace in the AMP format, and has defaults for the rest', () => {
-    const p = template.Parameters;
-    expect(p.WorkspaceId.Default).toBeUndefined();
-    expect(new RegExp(p.WorkspaceId.AllowedPattern).test('ws-12345678-abcd-1234-efgh-123456789012')).toBe(true);
-    for (const name of ['AllowedWorkspaceIds', 'LogLevel', 'LogRetentionDays', 'SubnetIds', 'SecurityGroupIds', 'ProvisionedConcurrency', 'ReservedConcurrency', 'AlarmEmail', 'AlarmTopicArn']) {
-      expect(p[name].Default).toBeDefined();
+describe('names', () => {
+  const LONGEST = { name: `Prometheus-Tools-${'x'.repeat(111)}`, id: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Prometheus-Tools/8c6a0a70-7b2f-11ef-9d5e-0a1b2c3d4e5f' };
+
+  it('leave the functions and the state machine to CloudFormation, which fits their names to any stack name', () => {
+    expect(LONGEST.name).toHaveLength(128);
+    for (const [, fn] of ofType('AWS::Serverless::Function')) expect(fn.Properties.FunctionName).toBeUndefined();
+    expect(resources.VerifyStateMachine!.Properties.Name).toBeUndefined();
+  });
+
+  it('built from the stack fit their limits for a stack name of 128 characters, capitals included', () => {
+    const limits: [string, unknown, number, RegExp?][] = [
+      ...FUNCTIONS.map((f) => [`${f.id}LogGroup`, resources[`${f.id}LogGroup`]!.Properties.LogGroupName, 512, /^[.\-_/#A-Za-z0-9]+$/] as [string, unknown, number, RegExp]),
+      ['Dashboard', resources.Dashboard!.Properties.DashboardName, 255, /^[A-Za-z0-9_-]+$/],
+      ['GatewayUserPool', resources.GatewayUserPool!.Properties.UserPoolName, 128],
+      ['GatewayResourceServer', resources.GatewayResourceServer!.Properties.Identifier, 256],
+      ['Gateway', resources.Gateway!.Properties.Name, 100, /^([0-9a-zA-Z][-]?){1,48}$/],
+      ['Gateway description', resources.Gateway!.Properties.Description, 200],
+      // Cognito's rule for a domain prefix, which must also be unique in the region.
+      ['GatewayUserPoolDomain', resources.GatewayUserPoolDomain!.Properties.Domain, 63, /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/],
+    ];
+    for (const [name, expression, max, pattern] of limits) {
+      const value = evaluate(expression, LONGEST) as string;
+      expect({ name, length: value.length <= max, pattern: pattern?.test(value) ?? true }).toEqual({ name, length: true, pattern: true });
     }
+    expect(evaluate(resources.GatewayUserPoolDomain!.Properties.Domain, LONGEST)).toBe('prometheus-8c6a0a70-7b2f-11ef-9d5e-0a1b2c3d4e5f');
+    expect(resources.GatewayClient!.Properties.ClientName).toBe('agents');
+  });
+});
+
+describe('the dashboard', () => {
+  const body = resources.Dashboard!.Properties.DashboardBody['Fn::Sub'] as [string, { Functions: any }];
+  const widgets = JSON.parse(body[0]).widgets as { properties: { title: string; metrics: [{ expression: string }][] } }[];
+  const expressions = widgets.map((w) => [w.properties.title, w.properties.metrics[0]![0].expression]);
+
+  it("graphs each function's own metrics, found by the stack's service name", () => {
+    const emf = expressions.filter(([, e]) => e!.includes('{PrometheusTools,function_name,service}'));
+    expect(emf.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Requests', 'Faults', 'Failures', 'UpstreamErrors']);
+    for (const [, e] of emf) expect(e).toContain('service="${AWS::StackName}"');
+  });
+
+  it("graphs Lambda's crashes, throttles, duration and concurrency of every function of the template", () => {
+    const lambda = expressions.filter(([, e]) => e!.includes('{AWS/Lambda,FunctionName}'));
+    expect(lambda.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Errors', 'Throttles', 'Duration', 'ConcurrentExecutions']);
+    for (const [, e] of lambda) expect(e).toContain('(${Functions})');
+    expect(body[1].Functions).toEqual({
+      'Fn::Join': [' OR ', ofType('AWS::Serverless::Function').map(([id]) => ({ 'Fn::Sub': `FunctionName=\\"\${${id}}\\"` }))],
+    });
+  });
+
+  it('graphs latency, series and retries per operation', () => {
+    const operations = expressions.filter(([, e]) => e!.includes('{PrometheusTools,operation,service}'));
+    expect(operations.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Latency', 'SeriesReturned', 'Retries']);
+    expect(template.Outputs.DashboardUrl.Value['Fn::Sub']).toContain('#dashboards:name=${Dashboard}');
   });
 });
