@@ -152,7 +152,12 @@ describe('the VerifyStateMachine resource', () => {
         },
       },
     });
-    expect(machine.Properties.Events.Scheduled.Properties.State).toEqual({ 'Fn::If': ['HasVerifySchedule', 'ENABLED', 'DISABLED'] });
+    expect(machine.Properties.Events.Scheduled.Properties).toEqual({
+      OmitName: true,
+      ScheduleExpression: { 'Fn::If': ['HasVerifySchedule', { Ref: 'VerifySchedule' }, 'rate(1 day)'] },
+      State: { 'Fn::If': ['HasVerifySchedule', 'ENABLED', 'DISABLED'] },
+      Input: '{}',
+    });
     expect(template.Parameters.VerifySchedule.Default).toBe('');
   });
 

@@ -344,6 +344,7 @@ describe('names', () => {
       expect({ name, length: value.length <= max, pattern: pattern?.test(value) ?? true }).toEqual({ name, length: true, pattern: true });
     }
     expect(evaluate(resources.GatewayUserPoolDomain!.Properties.Domain, LONGEST)).toBe('prometheus-8c6a0a70-7b2f-11ef-9d5e-0a1b2c3d4e5f');
+    expect(evaluate(resources.Dashboard!.Properties.DashboardName, LONGEST)).toBe(`${LONGEST.name}-us-east-1`);
     expect(resources.GatewayClient!.Properties.ClientName).toBe('agents');
   });
 });
