@@ -2,10 +2,11 @@
 // then invokes its handler twice with an event file (a cold call, then a warm one).
 // Writes {compileMs, runMs, firstMs, secondMs} as JSON to file descriptor 3 (stdout
 // carries the function's own logs). With --profile, also writes V8 CPU profiles of
-// the load and of each call (50 µs sampling) to <prefix>.{load,first,second}.cpuprofile.
+// the load and of each call (50 µs sampling asked) to <prefix>.{load,first,second}.cpuprofile,
+// and with --warm N, of N more calls to <prefix>.warm.cpuprofile.
 // Plain CommonJS, so that nothing but Node and the bundle is loaded before the clock starts.
 //
-//   node scripts/lib/bench-cold.js <bundle.js> <event.json | -> [--profile <prefix>]
+//   node scripts/lib/bench-cold.js <bundle.js> <event.json | -> [--profile <prefix> [--warm <calls>]]
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -13,7 +14,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { lambdaContext } = require('./bench-raw');
 
-const [bundleArg, eventFile, flag, prefix] = process.argv.slice(2);
+const [bundleArg, eventFile, flag, prefix, warmFlag, warmCalls] = process.argv.slice(2);
 const bundle = path.resolve(bundleArg);
 const event = eventFile === '-' ? {} : JSON.parse(fs.readFileSync(eventFile, 'utf8'));
 const source = fs.readFileSync(bundle, 'utf8');
@@ -61,6 +62,11 @@ async function main() {
   t = performance.now();
   ok(await profiled('second', () => handler(event, lambdaContext(30_000))));
   const secondMs = performance.now() - t;
+  if (warmFlag === '--warm') {
+    await profiled('warm', async () => {
+      for (let i = 0; i < Number(warmCalls); i++) ok(await handler(event, lambdaContext(30_000)));
+    });
+  }
   return { compileMs, runMs, firstMs, secondMs };
 }
 

@@ -99,7 +99,8 @@ export function attribute(profileFile: string, bundleFile: string, map: SourceMa
     } else if (functionName === '(idle)' || functionName === '(root)') {
       continue;
     } else if (url === '') {
-      add("generated code (TypeBox's compiled validators)", ms);
+      // Native functions and eval'd code: writes to stdout (logs, EMF) and sockets, JSON, TypeBox's generated validators.
+      add(functionName.startsWith('write') ? 'native: writing to stdout (logs, EMF) and sockets' : "native and eval'd code (JSON, timers, TypeBox's generated validators…)", ms);
     } else if (url.startsWith('node:')) {
       add('Node.js built-ins (loading http, crypto…; sockets, streams)', ms);
     } else {
