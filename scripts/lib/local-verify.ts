@@ -37,6 +37,9 @@ export const FUNCTIONS = {
   QueryFunctionArn: 'query',
   RangeQueryFunctionArn: 'range-query',
   IntegrationFunctionArn: 'integration',
+  DiscoveryFunctionArn: 'discovery',
+  AlertingFunctionArn: 'alerting',
+  WorkspacesFunctionArn: 'workspaces',
 } as const;
 
 export type LambdaHandler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;

@@ -12,8 +12,6 @@ import { toolDefinitions, type ToolInputSchema } from '../../src/shared/tools';
 export const ROOT = path.join(__dirname, '..', '..');
 export const TOOLS_FILE = path.join(ROOT, 'tools.json');
 export const TEMPLATE_FILE = path.join(ROOT, 'template.yaml');
-const BEGIN = /^( *)# BEGIN GENERATED TOOL SCHEMA.*$/m;
-const END = /^ *# END GENERATED TOOL SCHEMA$/m;
 
 export function renderToolsJson(): string {
   return `${JSON.stringify(toolDefinitions(REGISTRY), null, 2)}\n`;
@@ -21,22 +19,49 @@ export function renderToolsJson(): string {
 
 /** template.yaml with its generated block rewritten from the current definitions. */
 export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'utf8')): string {
-  const begin = BEGIN.exec(template);
-  const end = END.exec(template);
+  const tools = toolDefinitions(REGISTRY);
+  // JSON is YAML: one flow-style line per tool keeps the blocks readable and diffable.
+  const withConditions = replaceBlock(template, 'TOOL CONDITIONS', (indent) =>
+    tools.map((tool) => `${indent}${conditionName(tool.name)}: ${JSON.stringify(enabledCondition(tool.name))}`),
+  );
+  return replaceBlock(withConditions, 'TOOL SCHEMA', (indent) => [
+    `${indent}InlinePayload:`,
+    ...tools.map((tool) => {
+      const definition = {
+        Name: tool.name,
+        Description: tool.description,
+        InputSchema: pascal(tool.inputSchema),
+        OutputSchema: pascal(tool.outputSchema),
+      };
+      return `${indent}  - ${JSON.stringify({ 'Fn::If': [conditionName(tool.name), definition, { Ref: 'AWS::NoValue' }] })}`;
+    }),
+  ]);
+}
+
+/** The condition under which the gateway lists a tool: EnabledTools is empty, or names it. */
+export function conditionName(tool: string): string {
+  return `Tool${tool.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Enabled`;
+}
+
+function enabledCondition(tool: string): unknown {
+  // ",a,b," split on ",tool," leaves its first part whole unless the list names the tool.
+  const padded = { 'Fn::Sub': ',${EnabledTools},' };
+  return {
+    'Fn::Or': [
+      { 'Fn::Equals': [{ Ref: 'EnabledTools' }, ''] },
+      { 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Select': [0, { 'Fn::Split': [`,${tool},`, padded] }] }, padded] }] },
+    ],
+  };
+}
+
+function replaceBlock(template: string, name: string, render: (indent: string) => string[]): string {
+  const begin = new RegExp(`^( *)# BEGIN GENERATED ${name}.*$`, 'm').exec(template);
+  const end = new RegExp(`^ *# END GENERATED ${name}$`, 'm').exec(template);
   if (begin === null || end === null || end.index < begin.index) {
-    throw new Error('template.yaml has no BEGIN/END GENERATED TOOL SCHEMA markers');
+    throw new Error(`template.yaml has no BEGIN/END GENERATED ${name} markers`);
   }
-  const indent = begin[1]!;
-  const payload = toolDefinitions(REGISTRY).map((tool) => ({
-    Name: tool.name,
-    Description: tool.description,
-    InputSchema: pascal(tool.inputSchema),
-    OutputSchema: pascal(tool.outputSchema),
-  }));
-  // JSON is YAML: one flow-style line per tool keeps the block readable and diffable.
-  const lines = [`${indent}InlinePayload:`, ...payload.map((tool) => `${indent}  - ${JSON.stringify(tool)}`)];
   const blockStart = begin.index + begin[0].length + 1;
-  return `${template.slice(0, blockStart)}${lines.join('\n')}\n${template.slice(end.index)}`;
+  return `${template.slice(0, blockStart)}${render(begin[1]!).join('\n')}\n${template.slice(end.index)}`;
 }
 
 interface PascalSchema {

@@ -27,7 +27,7 @@ export const query = defineOperation({
     { additionalProperties: false },
   ),
   output: output({ resultType: TString(), result: Unknown() }, "Prometheus' query data (resultType and result), or its compact or summary form."),
-  actions: ['aps:QueryMetrics'],
+  actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
   async run(args, ctx) {
     assertQuery(args.query);
     const params: [string, string][] = [['query', args.query]];

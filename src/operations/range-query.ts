@@ -44,7 +44,7 @@ export const rangeQuery = defineOperation({
     { additionalProperties: false },
   ),
   output: output({ resultType: TString(), result: Unknown() }, "Prometheus' query data (resultType matrix and result), or its compact or summary form."),
-  actions: ['aps:QueryMetrics'],
+  actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
   async run(args, ctx) {
     assertQuery(args.query);
     const now = nowSeconds();

@@ -16,7 +16,7 @@ export interface Operation<S extends TObject = TObject> {
   args: S;
   /** The shape of the envelope's `data` on success, for the tools' outputSchema (MCP structured results). */
   output: TSchema;
-  /** The IAM actions the operation's upstream calls need. */
+  /** The IAM actions the operation's calls need (aps:DescribeWorkspace where it resolves a workspace). */
   actions: readonly string[];
   run(args: Static<S>, ctx: OperationContext): Promise<OperationResult>;
 }

@@ -59,10 +59,10 @@ describe('statemachine/verify.asl.json', () => {
     expect(Object.keys(allStates)).toHaveLength(27);
   });
 
-  it('checks server_info, list_metrics, query, range_query and the router, with queries shaped like real ones and small answers', () => {
+  it('checks every function, with queries shaped like real ones and small answers', () => {
     expect(definition.States.Checks.Result).toEqual([
       { name: 'server_info', function: arnOf('ServerInfoFunctionArn'), arguments: {}, expect: 'reachable' },
-      { name: 'list_metrics', function: arnOf('ListMetricsFunctionArn'), arguments: { limit: 1 }, expect: 'total', label: '', min: 1 },
+      { name: 'list_metrics', function: arnOf('ListMetricsFunctionArn'), arguments: { limit: 1 }, expect: 'total', label: '', unit: 'metrics', min: 1 },
       { name: 'query', function: arnOf('QueryFunctionArn'), arguments: { query: 'count by (job) (up)', max_series: 20 }, expect: 'series', label: '' },
       {
         name: 'range_query',
@@ -71,7 +71,10 @@ describe('statemachine/verify.asl.json', () => {
         expect: 'series',
         label: ' over the last hour',
       },
-      { name: 'integration', function: arnOf('IntegrationFunctionArn'), arguments: { operation: 'list_metrics', limit: 1 }, expect: 'total', label: 'routed list_metrics: ', min: 0 },
+      { name: 'integration', function: arnOf('IntegrationFunctionArn'), arguments: { operation: 'list_metrics', limit: 1 }, expect: 'total', label: 'routed list_metrics: ', unit: 'metrics', min: 0 },
+      { name: 'discovery', function: arnOf('DiscoveryFunctionArn'), arguments: { operation: 'list_labels', limit: 1 }, expect: 'total', label: '', unit: 'label names', min: 1 },
+      { name: 'alerting', function: arnOf('AlertingFunctionArn'), arguments: { operation: 'list_rules', limit: 1 }, expect: 'total', label: '', unit: 'rule groups', min: 0 },
+      { name: 'workspaces', function: arnOf('WorkspacesFunctionArn'), arguments: {}, expect: 'total', label: '', unit: 'workspaces', min: 1 },
     ]);
   });
 
@@ -120,7 +123,7 @@ describe('statemachine/verify.asl.json', () => {
 });
 
 describe('the VerifyStateMachine resource', () => {
-  it('runs as its own role, which may invoke the five functions and nothing more', () => {
+  it('runs as its own role, which may invoke the functions and nothing more', () => {
     expect(machine.Type).toBe('AWS::Serverless::StateMachine');
     expect(machine.Properties.Role).toEqual({ 'Fn::GetAtt': ['VerifyStateMachineRole', 'Arn'] });
     expect(machine.Properties.Policies).toBeUndefined();
@@ -133,7 +136,7 @@ describe('the VerifyStateMachine resource', () => {
       .filter((r) => r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName.Ref === 'VerifyStateMachineRole')
       .map((r) => r.Properties.PolicyDocument.Statement);
     expect(grants).toEqual(
-      ['Query', 'RangeQuery', 'ListMetrics', 'ServerInfo', 'Integration'].map((id) => [
+      ['Query', 'RangeQuery', 'ListMetrics', 'ServerInfo', 'Discovery', 'Alerting', 'Workspaces', 'Integration'].map((id) => [
         { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${id}Function`, 'Arn'] } },
       ]),
     );

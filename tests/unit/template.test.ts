@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { REGISTRY } from '../../src/operations';
 import { readTemplate, readTemplateSource } from '../support/template';
 
 /**
@@ -14,16 +15,25 @@ const FILE = path.join(ROOT, 'template.yaml');
 const template = readTemplate(FILE);
 const resources = template.Resources as Record<string, { Type: string; Condition?: string; Properties: any; Metadata?: any }>;
 
-const QUERY = 'aps:QueryMetrics';
-const DISCOVER = ['aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'];
-const DESCRIBE = 'aps:DescribeWorkspace';
+/**
+ * Each function's permissions follow from the registry: exactly the IAM actions of the
+ * operations its handler serves (src/operations/*.ts), nothing else.
+ */
+function actionsOf(file: string): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require(`../../src/handlers/${file}`) as { handler: { operations: readonly string[] } };
+  return [...new Set(handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.actions))];
+}
 const FUNCTIONS = [
-  { id: 'Query', file: 'query', memory: 256, timeout: 30, actions: [QUERY, DESCRIBE] },
-  { id: 'RangeQuery', file: 'range-query', memory: 512, timeout: 60, actions: [QUERY, DESCRIBE] },
-  { id: 'ListMetrics', file: 'list-metrics', memory: 256, timeout: 30, actions: [...DISCOVER, DESCRIBE] },
-  { id: 'ServerInfo', file: 'server-info', memory: 256, timeout: 30, actions: [QUERY, DESCRIBE] },
-  { id: 'Integration', file: 'integration', memory: 512, timeout: 60, actions: [QUERY, ...DISCOVER, DESCRIBE] },
-];
+  { id: 'Query', file: 'query', memory: 256, timeout: 30 },
+  { id: 'RangeQuery', file: 'range-query', memory: 512, timeout: 60 },
+  { id: 'ListMetrics', file: 'list-metrics', memory: 256, timeout: 30 },
+  { id: 'ServerInfo', file: 'server-info', memory: 256, timeout: 30 },
+  { id: 'Discovery', file: 'discovery', memory: 512, timeout: 30 },
+  { id: 'Alerting', file: 'alerting', memory: 256, timeout: 30 },
+  { id: 'Workspaces', file: 'workspaces', memory: 256, timeout: 30 },
+  { id: 'Integration', file: 'integration', memory: 512, timeout: 60 },
+].map((f) => ({ ...f, actions: actionsOf(f.file) }));
 
 const noValue = { Ref: 'AWS::NoValue' };
 const alarmActions = {
@@ -59,14 +69,14 @@ describe('the template', () => {
     expect(readTemplateSource(FILE).Resources['Fn::ForEach::Functions'][1]).toEqual(FUNCTIONS.map((f) => f.id));
   });
 
-  it('has exactly these five functions, each from one entry of Mappings.Functions', () => {
+  it('has exactly these functions, each from one entry of Mappings.Functions', () => {
     expect(ofType('AWS::Serverless::Function').map(([id]) => id)).toEqual(FUNCTIONS.map((f) => `${f.id}Function`));
     expect(Object.keys(template.Mappings.Functions)).toEqual(FUNCTIONS.map((f) => f.id));
   });
 
   it('keeps its parameters', () => {
     expect(Object.keys(template.Parameters).sort()).toEqual(
-      ['AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'LogLevel', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+      ['AgentResponseBudgetBytes', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
     );
   });
 
@@ -96,6 +106,10 @@ describe('Globals', () => {
       POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
       WORKSPACE_ID: { Ref: 'WorkspaceId' },
       RESPONSE_BUDGET_BYTES: { Ref: 'ResponseBudgetBytes' },
+      AGENT_RESPONSE_BUDGET_BYTES: { Ref: 'AgentResponseBudgetBytes' },
+      ENABLED_TOOLS: { Ref: 'EnabledTools' },
+      MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: { Ref: 'MaxSamplesProcessedWarningThreshold' },
+      MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: { Ref: 'MaxSamplesProcessedErrorThreshold' },
       ALLOWED_WORKSPACE_IDS: { 'Fn::Join': [',', [{ Ref: 'WorkspaceId' }, { 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }]] },
       ALLOWED_REGIONS: { Ref: 'AWS::Region' },
     });
@@ -373,5 +387,59 @@ describe('the dashboard', () => {
     const operations = expressions.filter(([, e]) => e!.includes('{PrometheusTools,operation,service}'));
     expect(operations.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Latency', 'SeriesReturned', 'Retries']);
     expect(template.Outputs.DashboardUrl.Value['Fn::Sub']).toContain('#dashboards:name=${Dashboard}');
+  });
+});
+
+describe('aps:ListWorkspaces', () => {
+  it('is granted on * (it has no resource-level permission), in the stack region only, to the roles whose operations need it', () => {
+    const policy = resources.ListWorkspacesPolicy!;
+    expect(policy.Type).toBe('AWS::IAM::Policy');
+    expect(policy.Properties.Roles).toEqual(
+      FUNCTIONS.filter((f) => f.actions.includes('aps:ListWorkspaces')).map((f) => ({ Ref: `${f.id}FunctionRole` })),
+    );
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: 'aps:ListWorkspaces', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } } },
+    ]);
+  });
+});
+
+describe('EnabledTools', () => {
+  /** Evaluates a tool's condition for a value of EnabledTools. */
+  function enabled(condition: unknown, tools: string): boolean {
+    const run = (node: any): any => {
+      if (typeof node !== 'object' || node === null) return node;
+      if (Array.isArray(node)) return node.map(run);
+      const [[fn, args]] = Object.entries(node) as [[string, any]];
+      switch (fn) {
+        case 'Ref':
+          return args === 'EnabledTools' ? tools : `<${args}>`;
+        case 'Fn::Sub':
+          return (args as string).replace('${EnabledTools}', tools);
+        case 'Fn::Or':
+          return (args as unknown[]).some((a) => run(a) === true);
+        case 'Fn::Not':
+          return run(args[0]) !== true;
+        case 'Fn::Equals':
+          return run(args[0]) === run(args[1]);
+        case 'Fn::Split':
+          return (run(args[1]) as string).split(args[0]);
+        case 'Fn::Select':
+          return run(args[1])[args[0]];
+        default:
+          throw new Error(`cannot evaluate ${fn}`);
+      }
+    };
+    return run(condition) === true;
+  }
+
+  it('lists in the gateway each tool it names, or every tool when empty', () => {
+    const payload = resources.GatewayTarget!.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as { 'Fn::If': [string, { Name: string }, unknown] }[];
+    expect(payload.map((p) => p['Fn::If'][1].Name)).toEqual(REGISTRY.map((op) => op.name));
+    const listed = (tools: string) => payload.filter((p) => enabled(template.Conditions[p['Fn::If'][0]], tools)).map((p) => p['Fn::If'][1].Name);
+    expect(listed('')).toEqual(REGISTRY.map((op) => op.name));
+    expect(listed('query,range_query')).toEqual(['query', 'range_query']);
+    expect(listed('list_labels')).toEqual(['list_labels']);
+    expect(listed('label_values,series,list_alerts')).toEqual(['label_values', 'series', 'list_alerts']);
+    expect(listed('query_x')).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ describe('tool definitions', () => {
     const template = readFileSync(TEMPLATE_FILE, 'utf8');
     expect(template).toBe(renderTemplate(template));
     const payload = readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload;
-    expect(payload.map((t: { Name: string }) => t.Name)).toEqual(JSON.parse(readFileSync(TOOLS_FILE, 'utf8')).map((t: { name: string }) => t.name));
+    expect(payload.map((t: { 'Fn::If': [string, { Name: string }] }) => t['Fn::If'][1].Name)).toEqual(JSON.parse(readFileSync(TOOLS_FILE, 'utf8')).map((t: { name: string }) => t.name));
   });
 });
 
