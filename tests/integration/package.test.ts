@@ -49,7 +49,7 @@ it("gives each function its own bundle, and keeps the template's loop for CloudF
     cwd: ROOT,
     env: { ...process.env, ...env, AWS_ENDPOINT_URL: moto.endpoint },
   });
-  expect(readTemplateSource(packaged).Resources['Fn::ForEach::Functions'][1]).toEqual(['Query', 'RangeQuery', 'ListMetrics', 'ServerInfo', 'Integration']);
+  expect(readTemplateSource(packaged).Resources['Fn::ForEach::Functions'][1]).toEqual(Object.keys(readTemplateSource(path.join(ROOT, 'template.yaml')).Mappings.Functions));
 
   const functions = Object.entries(readTemplate(packaged).Resources as Record<string, { Type: string; Properties: { CodeUri: string; Handler: string } }>).filter(
     ([, r]) => r.Type === 'AWS::Serverless::Function',

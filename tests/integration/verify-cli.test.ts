@@ -78,10 +78,15 @@ const metrics = success({ metrics: ALL_METRICS, total: ALL_METRICS.length, trunc
 const query = success({ resultType: 'vector', result: UP_AT_T0 });
 const range = success({ resultType: 'matrix', result: SYSTEM_CPU_RATE });
 const routed = success({ metrics: ALL_METRICS.slice(0, 1), total: ALL_METRICS.length, truncated: true });
+const labels = success({ labels: ['__name__'], total: 9, truncated: true });
+const rules = success({ groups: [], total: 0, truncated: false });
+const workspaces = success({ workspaces: [{ workspace_id: 'ws-12345678-abcd-1234-efgh-123456789012', status: 'ACTIVE' }], total: 1, truncated: false });
+/** What the discovery, alerting and workspaces checks read, after the first five. */
+const more = [labels, rules, workspaces];
 
 it('starts the stack’s state machine, shows progress, prints the table and exits 0 when all pass', async () => {
   const stack = await deployStack();
-  await moto.queueLambdaResults([serverInfo, metrics, query, range, routed]);
+  await moto.queueLambdaResults([serverInfo, metrics, query, range, routed, ...more]);
   const { code, stdout, stderr } = await verify('--stack', stack, '--region', REGION);
   expect(stderr).toMatch(new RegExp(`^Started arn:aws:states:us-east-1:\\d+:execution:${stack}-verify:verify-`, 'm'));
   expect(stderr).toMatch(/^ {2}… server_info$/m);
@@ -95,27 +100,32 @@ it('starts the stack’s state machine, shows progress, prints the table and exi
     `PASS range_query N ms sum by (job) (rate(up[5m])) over the last hour returned ${SYSTEM_CPU_RATE.length} series`,
     `PASS integration N ms routed list_metrics: ${ALL_METRICS.length} metrics`,
   ]);
-  expect(lines[7]).toBe('SUCCEEDED: 5 passed, 0 failed');
+  expect(lines.slice(6, 9).map((l) => l.replace(/\d+ ms {2}/, 'N ms  ').replace(/\s+/g, ' '))).toEqual([
+    'PASS discovery N ms 9 label names',
+    'PASS alerting N ms 0 rules',
+    'PASS workspaces N ms 1 workspaces',
+  ]);
+  expect(lines[10]).toBe('SUCCEEDED: 8 passed, 0 failed');
 }, 60_000);
 
 it('exits 1 and names the failed check when one fails', async () => {
   const denied = { status: 'error', error: { type: 'access_denied', message: 'Prometheus refused the request (HTTP 403): not authorized' } };
   const stack = await deployStack();
-  await moto.queueLambdaResults([serverInfo, metrics, denied, range, routed]);
+  await moto.queueLambdaResults([serverInfo, metrics, denied, range, routed, ...more]);
   const { code, stdout } = await verify('--stack', stack, '--region', REGION, '--query', 'up');
   expect(code).toBe(1);
   expect(stdout).toMatch(/FAIL {2}query +\d+ ms +access_denied: Prometheus refused the request \(HTTP 403\): not authorized/);
-  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 4 passed, 1 failed', 'failed checks: query']);
+  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 7 passed, 1 failed', 'failed checks: query']);
 }, 60_000);
 
 it('reports functions answering something else than an envelope as failed checks, and names them all', async () => {
   const stack = await deployStack();
-  await moto.queueLambdaResults([{ unexpected: true }, metrics, query, success({ resultType: 'matrix' }), routed]);
+  await moto.queueLambdaResults([{ unexpected: true }, metrics, query, success({ resultType: 'matrix' }), routed, ...more]);
   const { code, stdout } = await verify('--stack', stack, '--region', REGION);
   expect(code).toBe(1);
   expect(stdout).toMatch(/FAIL {2}server_info +\d+ ms +the function answered without the success or error envelope this check reads/);
   expect(stdout).toMatch(/FAIL {2}range_query +\d+ ms +the function answered without the success or error envelope this check reads/);
-  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 3 passed, 2 failed', 'failed checks: server_info range_query']);
+  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 6 passed, 2 failed', 'failed checks: server_info range_query']);
 }, 60_000);
 
 it('exits 2 with a clear message for a stack that is not there', async () => {

@@ -1,7 +1,7 @@
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { runVerificationLocally, type LambdaHandler } from '../../scripts/lib/local-verify';
 import { formatReport, withLatencies } from '../../scripts/lib/verification-report';
-import { ALL_METRICS } from '../fixtures/expected';
+import { ALL_METRICS, RULE_GROUPS } from '../fixtures/expected';
 import { TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
 import { FUNCTIONS } from '../support/events';
 import { startHarness, type Harness } from '../support/harness';
@@ -32,12 +32,25 @@ const verify = (input?: Record<string, unknown>, using = handlers) =>
 // Every live `up` series (the scrape target's own, and the fixture's it exposes) is scraped as job="fixture".
 const JOBS = 1;
 
+/** The label names Prometheus itself lists (what the discovery check counts). */
+async function labelNames(): Promise<number> {
+  const answer = (await (await fetch(`${process.env.LOCAL_PROMETHEUS_URL}/api/v1/labels`)).json()) as { data: string[] };
+  return answer.data.length;
+}
+
+/** The checks of the functions a test does not break. */
+const newChecks = async () => [
+  { name: 'discovery', passed: true, detail: `${await labelNames()} label names` },
+  { name: 'alerting', passed: true, detail: `${RULE_GROUPS.flatMap((g) => g.rules).length} rules` },
+  { name: 'workspaces', passed: true, detail: '1 workspaces' },
+];
+
 it('passes against the real Prometheus with the exact report, its queries signed and sent as written', async () => {
   const run = await verify();
   expect(run.status).toBe('SUCCEEDED');
   expect(run.output).toEqual(run.report);
   expect(run.report).toEqual({
-    passed: 5,
+    passed: 8,
     failed: 0,
     checks: [
       { name: 'server_info', passed: true, detail: expect.stringMatching(new RegExp(`^${harness.front.workspaceUrl}/api/v1 reachable in [0-9.]+ ms$`)) },
@@ -45,17 +58,18 @@ it('passes against the real Prometheus with the exact report, its queries signed
       { name: 'query', passed: true, detail: `count by (job) (up) returned ${JOBS} series` },
       { name: 'range_query', passed: true, detail: `sum by (job) (rate(up[5m])) over the last hour returned ${JOBS} series` },
       { name: 'integration', passed: true, detail: `routed list_metrics: ${ALL_METRICS.length} metrics` },
+      ...(await newChecks()),
     ],
   });
   // Every function really ran, signed, through the front; the queries arrived as written.
-  expect(new Set(harness.front.requests.map((r) => r.endpoint))).toEqual(new Set(['query', 'status/buildinfo', 'label/__name__/values', 'query_range']));
+  expect(new Set(harness.front.requests.map((r) => r.endpoint))).toEqual(new Set(['query', 'status/buildinfo', 'label/__name__/values', 'query_range', 'labels', 'rules']));
   for (const request of harness.front.requests) expect({ signatureError: request.signatureError, status: request.status }).toEqual({ signatureError: undefined, status: 200 });
   const queries = (endpoint: string) => harness.front.requests.filter((r) => r.endpoint === endpoint).map((r) => r.params.query?.[0]);
   expect(queries('query_range')).toEqual(['sum by (job) (rate(up[5m]))']);
   expect(queries('query')).toContain('count by (job) (up)');
   const checks = withLatencies(run.report, run.spans);
   for (const check of checks) expect(check.latency_ms).toBeGreaterThanOrEqual(0);
-  expect(formatReport(checks, run.status)).toMatch(/SUCCEEDED: 5 passed, 0 failed$/);
+  expect(formatReport(checks, run.status)).toMatch(/SUCCEEDED: 8 passed, 0 failed$/);
 });
 
 it('uses the query it is given, and fails naming the checks a bad one breaks', async () => {
@@ -67,7 +81,7 @@ it('uses the query it is given, and fails naming the checks a bad one breaks', a
   const answer = (await handlers.query({ query: 'sum(up' }, lambdaContext({ functionName: 'query' }))) as { error: { type: string; message: string } };
   expect(answer.error.type).toBe('invalid_promql');
   const message = `${answer.error.type}: ${answer.error.message}`;
-  expect(run.report.passed).toBe(3);
+  expect(run.report.passed).toBe(6);
   expect(run.report.failed).toBe(2);
   expect(run.report.checks.slice(2, 4)).toEqual([
     { name: 'query', passed: false, detail: message },
@@ -83,13 +97,18 @@ it('fails every check, and says why, when the upstream is down', async () => {
   };
   const run = await verify();
   expect(run.status).toBe('FAILED');
-  expect(run.cause).toBe('failed checks: server_info list_metrics query range_query integration');
+  // The workspaces check needs no call with PROMETHEUS_URL: it alone passes.
+  expect(run.cause).toBe('failed checks: server_info list_metrics query range_query integration discovery alerting');
+  const down = 'upstream_error: Prometheus answered HTTP 503 (after 3 attempts): service unavailable';
   expect(run.report.checks.map((c) => c.detail)).toEqual([
     `${harness.front.workspaceUrl}/api/v1 not reachable: Prometheus answered HTTP 503 (after 3 attempts): service unavailable`,
-    'upstream_error: Prometheus answered HTTP 503 (after 3 attempts): service unavailable',
-    'upstream_error: Prometheus answered HTTP 503 (after 3 attempts): service unavailable',
-    'upstream_error: Prometheus answered HTTP 503 (after 3 attempts): service unavailable',
-    'upstream_error: Prometheus answered HTTP 503 (after 3 attempts): service unavailable',
+    down,
+    down,
+    down,
+    down,
+    down,
+    down,
+    '1 workspaces',
   ]);
 });
 
@@ -111,6 +130,7 @@ it('reports a function that throws, or answers something else than an envelope, 
     { name: 'query', passed: true, detail: `count by (job) (up) returned ${JOBS} series` },
     { name: 'range_query', passed: true, detail: `sum by (job) (rate(up[5m])) over the last hour returned ${JOBS} series` },
     { name: 'integration', passed: false, detail: unexpected },
+    ...(await newChecks()),
   ]);
 });
 

@@ -73,7 +73,7 @@ describe('statemachine/verify.asl.json', () => {
       },
       { name: 'integration', function: arnOf('IntegrationFunctionArn'), arguments: { operation: 'list_metrics', limit: 1 }, expect: 'total', label: 'routed list_metrics: ', unit: 'metrics', min: 0 },
       { name: 'discovery', function: arnOf('DiscoveryFunctionArn'), arguments: { operation: 'list_labels', limit: 1 }, expect: 'total', label: '', unit: 'label names', min: 1 },
-      { name: 'alerting', function: arnOf('AlertingFunctionArn'), arguments: { operation: 'list_rules', limit: 1 }, expect: 'total', label: '', unit: 'rule groups', min: 0 },
+      { name: 'alerting', function: arnOf('AlertingFunctionArn'), arguments: { operation: 'list_rules', limit: 1 }, expect: 'total', label: '', unit: 'rules', min: 0 },
       { name: 'workspaces', function: arnOf('WorkspacesFunctionArn'), arguments: {}, expect: 'total', label: '', unit: 'workspaces', min: 1 },
     ]);
   });
