@@ -11,8 +11,9 @@
  * 1. MCP: spawn → initialize → tools/list; tools/call of an instant query (p50, p99)
  *    against the peer and a raw request; answer sizes in bytes and tokens.
  * 2. Per-call overhead: the query function's handler in-process against a raw request.
- * 3. Cold start: each function against a naive bundle of the same packages.
- * 4. Where the cold start goes: a CPU profile of each function's load and first call.
+ * 3. Cold start: each built function against a naive bundle of the same packages.
+ * 4. Where init goes: build settings tried on the query function in the same rounds, and
+ *    a CPU profile of the load, the first call and warm calls, by package.
  * 5. A large range query (2,000 series × 500 points): time and peak memory.
  * 6. Bundle sizes.
  */
