@@ -1,5 +1,5 @@
 import { AppError } from '../shared/errors';
-import { TObject, TString, Unknown, output, target } from '../shared/schemas';
+import { Optional, TObject, TString, Unknown, output, target } from '../shared/schemas';
 import { resolveTarget } from '../shared/workspace';
 import { cachedClient } from './common';
 import { defineOperation } from './types';
@@ -12,7 +12,7 @@ export const serverInfo = defineOperation({
     'or to check which workspace you are looking at. Example: {} (the default workspace), or {"workspace_id": "ws-…"}.',
   args: TObject({ ...target }, { additionalProperties: false }),
   output: output(
-    { workspace: Unknown(), region: TString(), query_endpoint: TString(), source: TString(), reachability: Unknown() },
+    { workspace: Unknown(), region: Optional(TString()), query_endpoint: TString(), source: TString(), reachability: Unknown() },
     'The workspace (null with PROMETHEUS_URL), region, query endpoint and reachability.',
   ),
   actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
@@ -32,7 +32,8 @@ export const serverInfo = defineOperation({
 
     const data: Record<string, unknown> = {
       workspace: resolved.workspace ?? null,
-      region: resolved.region,
+      // No region with a Prometheus that nothing is signed for.
+      ...(resolved.region === '' ? {} : { region: resolved.region }),
       query_endpoint: resolved.baseUrl.href,
       source: resolved.source,
       reachability,

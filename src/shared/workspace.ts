@@ -45,16 +45,15 @@ export async function resolveTarget(
   deadline: number,
 ): Promise<ResolvedTarget> {
   const region = args.region ?? config.defaultRegion;
+  // A Prometheus without SigV4 needs no region: nothing is signed.
+  if (config.prometheusUrl !== undefined && !config.sigv4) {
+    return { baseUrl: apiRoot(config.prometheusUrl), region: region ?? '', sigv4: false, source: 'PROMETHEUS_URL' };
+  }
   if (region === undefined) {
     throw new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
   }
   if (config.prometheusUrl !== undefined) {
-    return {
-      baseUrl: new URL(`${config.prometheusUrl.href.replace(/\/+$/, '')}/api/v1`),
-      region,
-      sigv4: config.sigv4,
-      source: 'PROMETHEUS_URL',
-    };
+    return { baseUrl: apiRoot(config.prometheusUrl), region, sigv4: config.sigv4, source: 'PROMETHEUS_URL' };
   }
   const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
   if (workspaceId === undefined) {
@@ -70,6 +69,10 @@ export async function resolveTarget(
     workspace,
     source: 'DescribeWorkspace',
   };
+}
+
+function apiRoot(url: URL): URL {
+  return new URL(`${url.href.replace(/\/+$/, '')}/api/v1`);
 }
 
 async function describeWorkspace(

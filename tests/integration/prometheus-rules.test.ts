@@ -2,7 +2,7 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { FIXTURE_START } from '../fixtures/dataset';
 import { T0 } from '../fixtures/expected';
 import { TEST_REGION } from '../support/credentials';
-import { envelopeOf, useHarness } from '../support/harness';
+import { envelopeOf, loadHandler, useHarness } from '../support/harness';
 
 /**
  * Limits applied as Prometheus and AWS apply them: the points guard is Prometheus'
@@ -60,5 +60,19 @@ describe('regions', () => {
     const handler = await harness.handler('query');
     const result = envelopeOf(await handler({ query: 'sum(up)', time: T0, region: TEST_REGION }, lambdaContext()));
     expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
+  });
+});
+
+describe('a Prometheus without SigV4 (PROMETHEUS_SIGV4=false)', () => {
+  it('needs no region: nothing is signed', async () => {
+    const env = { PROMETHEUS_URL: process.env.LOCAL_PROMETHEUS_URL, PROMETHEUS_SIGV4: 'false', AWS_REGION: undefined, ALLOWED_REGIONS: undefined };
+    const query = await loadHandler('query', env);
+    expect(envelopeOf(await query({ query: 'sum(up)', time: T0 }, lambdaContext()))).toEqual({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] },
+    });
+    const info = envelopeOf(await (await loadHandler('server-info', env))({}, lambdaContext()));
+    expect(info.data).not.toHaveProperty('region');
+    expect(info.data.reachability.reachable).toBe(true);
   });
 });
