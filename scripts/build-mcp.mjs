@@ -18,6 +18,8 @@ await build({
   target: 'node20',
   // CommonJS: bundled dependencies require() Node's modules, which esbuild's ESM output cannot.
   format: 'cjs',
+  // The packages' ES module builds: esbuild leaves out more of what is not used.
+  mainFields: ['module', 'main'],
   minify: true,
   banner: { js: '#!/usr/bin/env node' },
   // Loaded only on demand (AMP without PROMETHEUS_URL, credentials beyond the
