@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ALL_METRICS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
+import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import type { AmpFront } from '../support/amp-front';
 import { startTestFront } from '../support/harness';
@@ -120,6 +120,15 @@ describe('over stdio', () => {
     ],
   ])('answers %s with the fixture values', async (name, args, data) => {
     expect(await call(client, name, args)).toEqual({ isError: false, envelope: { status: 'success', data } });
+  });
+
+  it('answers list_rules and list_alerts with the fixture rules', async () => {
+    const rules = RULE_GROUPS.flatMap((g) => g.rules).length;
+    expect(await call(client, 'list_rules', {})).toEqual({ isError: false, envelope: { status: 'success', data: { groups: RULE_GROUPS, total: rules, truncated: false } } });
+    expect(await call(client, 'list_alerts', {})).toEqual({
+      isError: false,
+      envelope: { status: 'success', data: { alerts: ACTIVE_ALERTS, total: ACTIVE_ALERTS.length, truncated: false } },
+    });
   });
 
   it('answers list_workspaces with the endpoint it uses', async () => {
