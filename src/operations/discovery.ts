@@ -1,8 +1,7 @@
-import { ValidationError } from '../shared/errors';
 import type { PrometheusAnswer } from '../shared/prometheus-client';
 import { assertValidPromQL } from '../shared/promql';
 import { Optional, time } from '../shared/schemas';
-import { formatSeconds, parseTime } from '../shared/time';
+import { assertOrdered, formatSeconds, parseTime } from '../shared/time';
 import { nowSeconds, warningsOf, type limitedList } from './common';
 import type { OperationResult } from './types';
 
@@ -29,9 +28,7 @@ export function selectionParams(args: { match?: string; start?: string | number;
   const now = nowSeconds();
   const start = args.start === undefined ? undefined : parseTime('start', args.start, now);
   const end = args.end === undefined ? undefined : parseTime('end', args.end, now);
-  if (start !== undefined && end !== undefined && end < start) {
-    throw new ValidationError(`field 'end' (${formatSeconds(end)}) is before field 'start' (${formatSeconds(start)})`);
-  }
+  if (start !== undefined && end !== undefined) assertOrdered(start, end);
   if (start !== undefined) params.push(['start', formatSeconds(start)]);
   if (end !== undefined) params.push(['end', formatSeconds(end)]);
   return params;

@@ -1,6 +1,6 @@
 import { ValidationError } from '../shared/errors';
 import { Integer, MAX_POINTS_PER_SERIES, MAX_RESOLUTION, Optional, TNumber, TObject, TString, Union, Unknown, maxSeries, output, promql, target, time } from '../shared/schemas';
-import { formatSeconds, parseStep, parseTime } from '../shared/time';
+import { assertOrdered, formatSeconds, parseStep, parseTime } from '../shared/time';
 import { nowSeconds } from './common';
 import { assertQuery, formatArg, guardrailArgs, runPromQL } from './promql-call';
 import { defineOperation } from './types';
@@ -50,9 +50,7 @@ export const rangeQuery = defineOperation({
     const now = nowSeconds();
     const start = parseTime('start', args.start, now);
     const end = parseTime('end', args.end, now);
-    if (end < start) {
-      throw new ValidationError(`field 'end' (${formatSeconds(end)}) is before field 'start' (${formatSeconds(start)})`);
-    }
+    assertOrdered(start, end);
     const step = args.step === undefined ? defaultStep(end - start) : parseStep('step', args.step);
     // Prometheus' own rule: (end - start) / step may not exceed 11,000 (so 11,001 points pass).
     if ((end - start) / step > MAX_RESOLUTION) {

@@ -11,6 +11,8 @@ import { validateArgs } from './schemas';
 /** Time kept back from the Lambda deadline to shape and return the answer. */
 const RESPONSE_RESERVE_MS = 500;
 const DEFAULT_REMAINING_MS = 30_000;
+/** The dimension of the per-function metrics the alarms read; Lambda sets it before init. */
+const FUNCTION_NAME = process.env.AWS_LAMBDA_FUNCTION_NAME;
 
 export type HandlerResult = ApiResult | Envelope;
 
@@ -24,6 +26,7 @@ export type OperationsHandler = LambdaHandler<unknown, HandlerResult> & { operat
  */
 export function createHandler(operations: readonly Operation[]): OperationsHandler {
   const byName = new Map(operations.map((op) => [op.name, op]));
+  const names = operations.map((op) => op.name);
   const fixed = operations.length === 1 ? operations[0] : undefined;
   const handler = instrument(async (event, context) => {
     const started = performance.now();
@@ -34,7 +37,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
     let statusCode = 200;
     let count = 0;
     try {
-      const routed = route(fixed, byName, eventArguments(event, shape), toolName);
+      const routed = route(fixed, byName, names, eventArguments(event, shape), toolName);
       resolved = routed.operation.name;
       logger.appendKeys({ operation: resolved });
       const args = validateArgs(routed.operation.args, routed.args) as { workspace_id?: string; region?: string };
@@ -78,12 +81,13 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       record(resolved, statusCode, latencyMs, count, ctx);
     }
   });
-  return Object.assign(handler, { operations: operations.map((op) => op.name) });
+  return Object.assign(handler, { operations: names });
 }
 
 function route(
   fixed: Operation | undefined,
   byName: ReadonlyMap<string, Operation>,
+  names: readonly string[],
   args: Record<string, unknown>,
   toolName: string | undefined,
 ): { operation: Operation; args: Record<string, unknown> } {
@@ -93,22 +97,21 @@ function route(
     }
     return { operation: fixed, args };
   }
-  const OPERATIONS = [...byName.keys()];
   const { operation: requested, ...rest } = args;
   if (requested !== undefined && typeof requested !== 'string') {
-    throw new ValidationError(`field 'operation' must be a string, one of ${OPERATIONS.join(', ')}`);
+    throw new ValidationError(`field 'operation' must be a string, one of ${names.join(', ')}`);
   }
   if (requested !== undefined && toolName !== undefined && requested !== toolName) {
     throw new ValidationError(`field 'operation' ('${requested}') does not match the tool called ('${toolName}')`);
   }
   const name = requested ?? toolName;
   if (name === undefined) {
-    throw new ValidationError(`missing required field 'operation' (one of ${OPERATIONS.join(', ')})`);
+    throw new ValidationError(`missing required field 'operation' (one of ${names.join(', ')})`);
   }
   const operation = byName.get(name);
   if (operation === undefined) {
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-    throw new ValidationError(`unknown operation '${shown}': use one of ${OPERATIONS.join(', ')}`);
+    throw new ValidationError(`unknown operation '${shown}': use one of ${names.join(', ')}`);
   }
   return { operation, args: rest };
 }
@@ -150,8 +153,7 @@ function record(
   metrics.addDimension('operation', operation ?? 'unknown');
   // A second dimension set, per function, for the alarms: every answer is an envelope,
   // so AWS/Lambda Errors counts only crashes, never a 403 or a 5xx from AMP.
-  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
-  if (functionName !== undefined) metrics.addDimensions({ function_name: functionName });
+  if (FUNCTION_NAME !== undefined) metrics.addDimensions({ function_name: FUNCTION_NAME });
   metrics.addMetric('Requests', MetricUnit.Count, 1);
   metrics.addMetric('Faults', MetricUnit.Count, isFault(statusCode) ? 1 : 0);
   metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);

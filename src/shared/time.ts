@@ -83,6 +83,13 @@ function isRealDate(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
+/** Refuses a window whose end comes before its start. */
+export function assertOrdered(start: number, end: number): void {
+  if (end < start) {
+    throw new ValidationError(`field 'end' (${formatSeconds(end)}) is before field 'start' (${formatSeconds(start)})`);
+  }
+}
+
 /** Parses a range-query step into seconds; it must be at least a millisecond. */
 export function parseStep(field: string, value: string | number): number {
   const seconds = typeof value === 'number' ? value : NUMBER.test(value.trim()) ? Number(value) : parseDuration(value.trim());
