@@ -4,9 +4,10 @@ import { REGISTRY } from '../../src/operations';
 import { toolDefinitions, type ToolInputSchema } from '../../src/shared/tools';
 
 /**
- * The files generated from the tool definitions: tools.json (the MCP / AgentCore API
- * form) and the gateway target's inline tool schema in template.yaml (CloudFormation's
- * PascalCase form), between its BEGIN/END GENERATED markers.
+ * The files generated from the tool definitions: tools.json (the local MCP server's tool
+ * list, output schemas included) and the gateway target's inline tool schema in
+ * template.yaml (CloudFormation's PascalCase form, without output schemas), between its
+ * BEGIN/END GENERATED markers.
  */
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -27,12 +28,10 @@ export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'u
   return replaceBlock(withConditions, 'TOOL SCHEMA', (indent) => [
     `${indent}InlinePayload:`,
     ...tools.map((tool) => {
-      const definition = {
-        Name: tool.name,
-        Description: tool.description,
-        InputSchema: pascal(tool.inputSchema),
-        OutputSchema: pascal(tool.outputSchema),
-      };
+      // No OutputSchema: AWS does not document that the gateway returns structuredContent
+      // for Lambda targets, and MCP clients (the SDKs) refuse a result without it from a
+      // tool that declares one. The text content carries the same envelope.
+      const definition = { Name: tool.name, Description: tool.description, InputSchema: pascal(tool.inputSchema) };
       return `${indent}  - ${JSON.stringify({ 'Fn::If': [conditionName(tool.name), definition, { Ref: 'AWS::NoValue' }] })}`;
     }),
   ]);

@@ -1,3 +1,4 @@
+import type { Call } from '../shared/calls';
 import { AppError } from '../shared/errors';
 import type { PrometheusClient } from '../shared/prometheus-client';
 import type { OperationContext } from './types';
@@ -8,6 +9,9 @@ import type { OperationContext } from './types';
  * value matches nothing (with values that exist). Only on an empty answer, and at most
  * two GET calls: the metric names, then one label's values.
  */
+
+/** The calls the hints make: an operation that gives hints declares these too. */
+export const HINT_CALLS = ['label/values'] as const satisfies readonly Call[];
 
 const MAX_SIMILAR = 5;
 const MAX_VALUES = 10;

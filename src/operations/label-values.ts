@@ -33,7 +33,7 @@ export const labelValues = defineOperation({
     { values: TArray(TString()), total: Integer(), truncated: TBoolean() },
     "The label's values, sorted; total before the limit.",
   ),
-  actions: ['aps:GetLabels', 'aps:DescribeWorkspace'],
+  calls: ['label/values', 'DescribeWorkspace'],
   async run(args, ctx) {
     const params = selectionParams(args);
     const client = await clientFor(args, ctx);

@@ -43,7 +43,7 @@ export const listAlerts = defineOperation({
     },
     'Active alerts, by alertname then labels; total counts the matching alerts before the limit.',
   ),
-  actions: ['aps:ListAlerts', 'aps:DescribeWorkspace'],
+  calls: ['alerts', 'DescribeWorkspace'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
     const answer = await client.call<{ alerts: PrometheusAlert[] }>('alerts', [], ctx);

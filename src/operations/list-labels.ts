@@ -24,7 +24,7 @@ export const listLabels = defineOperation({
     { labels: TArray(TString()), total: Integer(), truncated: TBoolean() },
     'Label names, sorted (__name__ is the metric name); total before the limit.',
   ),
-  actions: ['aps:GetLabels', 'aps:DescribeWorkspace'],
+  calls: ['labels', 'DescribeWorkspace'],
   async run(args, ctx) {
     const params = selectionParams(args);
     const client = await clientFor(args, ctx);

@@ -34,7 +34,7 @@ export const listMetrics = defineOperation({
     },
     'Metric names, sorted; total before the limit; metadata by name when asked.',
   ),
-  actions: ['aps:GetLabels', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace'],
+  calls: ['label/values', 'metadata', 'DescribeWorkspace'],
   async run(args, ctx) {
     if (args.match !== undefined) assertValidPromQL('match', args.match);
     const client = await clientFor(args, ctx);

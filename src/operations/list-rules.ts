@@ -73,7 +73,7 @@ export const listRules = defineOperation({
     },
     'Rule groups by name, rules by name within each; total counts the matching rules before the limit.',
   ),
-  actions: ['aps:ListRules', 'aps:DescribeWorkspace'],
+  calls: ['rules', 'DescribeWorkspace'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
     // Prometheus filters by type itself; the filter is applied again below for servers that ignore it.

@@ -70,7 +70,7 @@ export const listWorkspaces = defineOperation({
     },
     'The workspaces, sorted by workspace_id; truncated when more pages remained than are followed.',
   ),
-  actions: ['aps:ListWorkspaces'],
+  calls: ['ListWorkspaces'],
   async run(args, ctx) {
     const { config } = ctx;
     if (config.prometheusUrl !== undefined) {

@@ -2,6 +2,7 @@ import { maxSeries, Optional, output, promql, target, time, TObject, TString, Un
 import { formatSeconds, parseTime } from '../shared/time';
 import { nowSeconds } from './common';
 import { assertQuery, formatArg, guardrailArgs, runPromQL } from './promql-call';
+import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
 export const query = defineOperation({
@@ -27,7 +28,7 @@ export const query = defineOperation({
     { additionalProperties: false },
   ),
   output: output({ resultType: TString(), result: Unknown() }, "Prometheus' query data (resultType and result), or its compact or summary form."),
-  actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
+  calls: ['query', 'DescribeWorkspace', ...HINT_CALLS],
   async run(args, ctx) {
     assertQuery(args.query);
     const params: [string, string][] = [['query', args.query]];

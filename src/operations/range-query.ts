@@ -3,6 +3,7 @@ import { Integer, MAX_POINTS_PER_SERIES, MAX_RESOLUTION, Optional, TNumber, TObj
 import { assertOrdered, formatSeconds, parseStep, parseTime } from '../shared/time';
 import { nowSeconds } from './common';
 import { assertQuery, formatArg, guardrailArgs, runPromQL } from './promql-call';
+import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
 /** Points per series when the caller gives no step. */
@@ -44,7 +45,7 @@ export const rangeQuery = defineOperation({
     { additionalProperties: false },
   ),
   output: output({ resultType: TString(), result: Unknown() }, "Prometheus' query data (resultType matrix and result), or its compact or summary form."),
-  actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
+  calls: ['query_range', 'DescribeWorkspace', ...HINT_CALLS],
   async run(args, ctx) {
     assertQuery(args.query);
     const now = nowSeconds();

@@ -32,7 +32,7 @@ export const series = defineOperation({
     },
     'Label sets sorted by metric name then labels; total and by_metric before the limit.',
   ),
-  actions: ['aps:GetSeries', 'aps:DescribeWorkspace'],
+  calls: ['series', 'DescribeWorkspace'],
   async run(args, ctx) {
     const params = selectionParams(args);
     const client = await clientFor(args, ctx);

@@ -15,7 +15,7 @@ export const serverInfo = defineOperation({
     { workspace: Unknown(), region: Optional(TString()), query_endpoint: TString(), source: TString(), reachability: Unknown() },
     'The workspace (null with PROMETHEUS_URL), region, query endpoint and reachability.',
   ),
-  actions: ['aps:QueryMetrics', 'aps:DescribeWorkspace'],
+  calls: ['query', 'status/buildinfo', 'DescribeWorkspace'],
   async run(args, ctx) {
     const resolved = await resolveTarget(args, ctx.config, ctx.deadline);
     const client = cachedClient(resolved, ctx.config);

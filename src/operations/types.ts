@@ -1,12 +1,13 @@
 import type { Static, TObject, TSchema } from 'typebox';
+import type { Call } from '../shared/calls';
 import type { Config } from '../shared/config';
 import type { CallOptions } from '../shared/prometheus-client';
 
 /**
  * What an operation is: one file per operation (src/operations/<name>.ts) holds its
  * arguments (TypeBox, the single source of the types, the validation and the tool
- * schema agents see), its description for agents, the IAM actions its calls need and
- * the call itself. The registry (index.ts) derives the router, the tool files, the
+ * schema agents see), its description for agents, the upstream calls it makes (from
+ * which its IAM actions follow) and the call itself. The registry (index.ts) derives the router, the tool files, the
  * gateway schema, the MCP tool list and the functions' permissions from these.
  */
 export interface Operation<S extends TObject = TObject> {
@@ -16,8 +17,12 @@ export interface Operation<S extends TObject = TObject> {
   args: S;
   /** The shape of the envelope's `data` on success, for the tools' outputSchema (MCP structured results). */
   output: TSchema;
-  /** The IAM actions the operation's calls need (aps:DescribeWorkspace where it resolves a workspace). */
-  actions: readonly string[];
+  /**
+   * Every call the operation can make upstream, hints included (DescribeWorkspace where it
+   * resolves a workspace): its IAM actions follow from these (`actionsFor`), and the
+   * client refuses a call not listed here.
+   */
+  calls: readonly Call[];
   run(args: Static<S>, ctx: OperationContext): Promise<OperationResult>;
 }
 

@@ -6,6 +6,14 @@
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
   abstract readonly type: string;
+
+  /**
+   * Whether the failure is the deployment's or the upstream's (a fault, which the alarms
+   * count), not the caller's input: by default a 403 (IAM, SigV4), a 429 or a 5xx.
+   */
+  get fault(): boolean {
+    return this.statusCode === 403 || this.statusCode === 429 || this.statusCode >= 500;
+  }
 }
 
 /** Bad input: a missing or wrongly typed field, malformed JSON, a bad time or step. */
@@ -35,11 +43,23 @@ export class PromQLSyntaxError extends AppError {
   readonly type = 'invalid_promql';
 }
 
-/** The caller may not use this workspace (IAM, or the allow-list). */
+/** The function may not use this workspace: IAM or SigV4 refused it (a fault of the deployment). */
 export class AccessDeniedError extends AppError {
-  override readonly name = 'AccessDeniedError';
+  override readonly name: string = 'AccessDeniedError';
   readonly statusCode = 403;
   readonly type = 'access_denied';
+}
+
+/**
+ * The caller named a workspace or region outside the deployment's allow-list, refused
+ * before any call: the same 403 for the caller, but the caller's mistake (an agent's
+ * hallucinated workspace_id), not a fault the alarms should count.
+ */
+export class NotAllowedError extends AccessDeniedError {
+  override readonly name = 'NotAllowedError';
+  override get fault(): boolean {
+    return false;
+  }
 }
 
 export class WorkspaceNotFoundError extends AppError {

@@ -35,10 +35,12 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
     const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 } };
     let resolved: string | undefined = fixed?.name;
     let statusCode = 200;
+    let fault = false;
     let count = 0;
     try {
       const routed = route(fixed, byName, names, eventArguments(event, shape), toolName);
       resolved = routed.operation.name;
+      ctx.calls = new Set(routed.operation.calls);
       logger.appendKeys({ operation: resolved });
       const args = validateArgs(routed.operation.args, routed.args) as { workspace_id?: string; region?: string };
       const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
@@ -70,6 +72,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
     } catch (error) {
       const failure = asAppError(error, context);
       statusCode = failure.statusCode;
+      fault = failure.fault;
       const warnings = failure instanceof PrometheusApiError ? failure.warnings : [];
       return toResult(shape, statusCode, {
         status: 'error',
@@ -78,7 +81,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       });
     } finally {
       const latencyMs = performance.now() - started;
-      record(resolved, statusCode, latencyMs, count, ctx);
+      record(resolved, statusCode, fault, latencyMs, count, ctx);
     }
   });
   return Object.assign(handler, { operations: names });
@@ -134,7 +137,7 @@ function asAppError(error: unknown, context: Context | undefined): AppError {
   if (error instanceof AppError) {
     // Under `error`: Powertools reserves (and drops) top-level keys such as `message`.
     const reason = { error: { type: error.type, message: error.message } };
-    if (isFault(error.statusCode)) logger.error('request failed', reason);
+    if (error.fault) logger.error('request failed', reason);
     else logger.info('request refused', reason);
     return error;
   }
@@ -146,6 +149,7 @@ function asAppError(error: unknown, context: Context | undefined): AppError {
 function record(
   operation: string | undefined,
   statusCode: number,
+  fault: boolean,
   latencyMs: number,
   count: number,
   ctx: OperationContext,
@@ -155,7 +159,7 @@ function record(
   // so AWS/Lambda Errors counts only crashes, never a 403 or a 5xx from AMP.
   if (FUNCTION_NAME !== undefined) metrics.addDimensions({ function_name: FUNCTION_NAME });
   metrics.addMetric('Requests', MetricUnit.Count, 1);
-  metrics.addMetric('Faults', MetricUnit.Count, isFault(statusCode) ? 1 : 0);
+  metrics.addMetric('Faults', MetricUnit.Count, fault ? 1 : 0);
   metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
   metrics.addMetric('SeriesReturned', MetricUnit.Count, count);
   metrics.addMetric('UpstreamErrors', MetricUnit.Count, ctx.stats.upstreamErrors);
@@ -170,7 +174,3 @@ function record(
   });
 }
 
-/** Failures that are the deployment's or the upstream's, not the caller's input: 403, 429 and 5xx. */
-function isFault(statusCode: number): boolean {
-  return statusCode === 403 || statusCode === 429 || statusCode >= 500;
-}

@@ -1,7 +1,9 @@
+import { callOf, type Call } from './calls';
 import {
   AccessDeniedError,
   AppError,
   ConfigurationError,
+  InternalError,
   PrometheusApiError,
   ThrottledError,
   UpstreamError,
@@ -41,6 +43,8 @@ export interface CallOptions {
   deadline: number;
   /** Counters the handler turns into metrics. */
   stats: CallStats;
+  /** The calls the operation declared (its IAM follows from them): any other is refused. */
+  calls?: ReadonlySet<Call>;
 }
 
 export interface CallStats {
@@ -80,6 +84,11 @@ export class PrometheusClient {
 
   /** Calls `<baseUrl>/<endpoint>`: GET, or a POST form when the parameters are long and the endpoint takes one. */
   async call<T = unknown>(endpoint: string, params: Params, options: CallOptions): Promise<PrometheusAnswer<T>> {
+    const call = callOf(endpoint);
+    if (options.calls !== undefined && (call === undefined || !options.calls.has(call))) {
+      // A programming error, caught by every test: on AWS the role would lack its action.
+      throw new InternalError(`the operation calls ${endpoint}, which it does not declare (its role would not allow it)`);
+    }
     const request = this.buildRequest(endpoint, params);
     const response = await this.sendWithRetries(request, options);
     return parseAnswer<T>(response, endpoint);

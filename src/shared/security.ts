@@ -1,4 +1,4 @@
-import { AccessDeniedError, BlockedPatternError } from './errors';
+import { BlockedPatternError, NotAllowedError } from './errors';
 
 /**
  * The seed's dangerous-pattern list, exactly: command injection, file access and
@@ -47,7 +47,7 @@ export function assertNoDangerousPatterns(args: Record<string, unknown>): void {
 /** With an allow-list configured, a workspace outside it is refused before any call. */
 export function assertWorkspaceAllowed(workspaceId: string | undefined, allowed: ReadonlySet<string> | undefined): void {
   if (allowed === undefined || workspaceId === undefined || allowed.has(workspaceId)) return;
-  throw new AccessDeniedError(
+  throw new NotAllowedError(
     `workspace ${workspaceId} is not one this deployment may query (ALLOWED_WORKSPACE_IDS: ${[...allowed].join(', ')})`,
   );
 }
@@ -59,7 +59,7 @@ export function assertWorkspaceAllowed(workspaceId: string | undefined, allowed:
  */
 export function assertRegionAllowed(region: string | undefined, allowed: ReadonlySet<string> | undefined): void {
   if (allowed === undefined || region === undefined || allowed.has(region)) return;
-  throw new AccessDeniedError(
+  throw new NotAllowedError(
     `region ${region} is not one this deployment may query (ALLOWED_REGIONS: ${[...allowed].join(', ')}); ` +
       'omit region to use the default',
   );

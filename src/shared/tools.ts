@@ -20,7 +20,11 @@ export interface ToolDefinition {
   name: string;
   description: string;
   inputSchema: ToolInputSchema;
-  /** The envelope every call answers (MCP structured results; the gateway's tool definitions take it too). */
+  /**
+   * The envelope every call answers, for the local MCP server's structured results. The
+   * gateway target's schema leaves it out (scripts/lib/tool-files.ts): a tool that declares
+   * one must return structuredContent, which the gateway is not documented to do.
+   */
   outputSchema: ToolInputSchema;
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EXPECTED_EVENT_DATA } from '../fixtures/expected';
 import type { AmpFront } from '../support/amp-front';
-import { startTestFront } from '../support/harness';
+import { functionEnv, startTestFront } from '../support/harness';
+import type { FunctionName } from '../support/events';
 import { FUNCTIONS } from '../support/events';
 import { readTemplate } from '../support/template';
 
@@ -49,7 +50,7 @@ async function invokeBuilt(name: string): Promise<{ statusCode: number; body: st
   const { stdout } = await run(
     process.execPath,
     [path.join(ROOT, 'scripts/lib/invoke-bundle.js'), file, exportName, path.join(ROOT, 'events', `${name}.json`), String(timeout)],
-    { env: { ...process.env, PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+    { env: { ...process.env, ...functionEnv(name as FunctionName), PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' } },
   );
   return JSON.parse(stdout).result;
 }
@@ -84,6 +85,9 @@ describe.each(FUNCTIONS)('the built %s function', (name) => {
     const made = front.requests.slice(before);
     // list_workspaces lists PROMETHEUS_URL without calling it; every other function calls Prometheus.
     expect(made.length > 0).toBe(name !== 'workspaces');
-    for (const request of made) expect(request.signatureError).toBeUndefined();
+    for (const request of made) {
+      expect(request.signatureError).toBeUndefined();
+      expect(request.accessDenied).toBeUndefined();
+    }
   });
 });

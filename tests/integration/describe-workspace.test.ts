@@ -1,4 +1,5 @@
-import { withinLambdaLimit, type Handler } from '../support/harness';
+import { asFunction, withinLambdaLimit, type Handler } from '../support/harness';
+import { enforceControlPlaneIam } from '../support/amp-control';
 import { AmpClient, DescribeWorkspaceCommand } from '@aws-sdk/client-amp';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as serverInfoHandler } from '../../src/handlers/server-info';
@@ -10,8 +11,9 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { config } from '../../src/shared/config';
 
 // Every call fails, as on Lambda, when its response is over Lambda's 6 MB limit.
-const serverInfo = withinLambdaLimit(serverInfoHandler as Handler);
-const query = withinLambdaLimit(queryHandler as Handler);
+// Each signs with its own role, which the front and the control plane authorise.
+const serverInfo = withinLambdaLimit(asFunction('server-info', serverInfoHandler as Handler));
+const query = withinLambdaLimit(asFunction('query', queryHandler as Handler));
 
 /**
  * Without PROMETHEUS_URL, the functions find the workspace's endpoint through
@@ -20,6 +22,7 @@ const query = withinLambdaLimit(queryHandler as Handler);
  */
 
 const amp = mockClient(AmpClient);
+enforceControlPlaneIam(AmpClient, amp);
 const T0 = 1680307200;
 let front: AmpFront;
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import type { AmpFront } from '../support/amp-front';
-import { startTestFront } from '../support/harness';
+import { functionEnv, startTestFront } from '../support/harness';
 
 /**
  * The local MCP server as `npm run build` bundles it (dist/prometheus-tools-mcp.js),
@@ -30,7 +30,8 @@ beforeAll(async () => {
 afterAll(async () => front.stop());
 
 const serverEnv = (env: Record<string, string> = {}) => {
-  const base: Record<string, string> = { ...(process.env as Record<string, string>), PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  // The MCP server runs the router's code, so it signs with the router's role.
+  const base: Record<string, string> = { ...(process.env as Record<string, string>), ...functionEnv('integration'), PROMETHEUS_URL: front.workspaceUrl, POWERTOOLS_LOG_LEVEL: 'SILENT' };
   delete base.MCP_AUTH_TOKEN;
   return { ...base, ...env };
 };

@@ -1,11 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySigV4, type VerifierCredentials } from './sigv4-verify';
+import { ampActionFor, authorize, identityOf, knownIdentities, workspaceArn, type Identity } from './iam';
+import { verifySigV4 } from './sigv4-verify';
 
 /**
  * A small AMP-like front for the tests: serves `/workspaces/<id>/api/v1/...`, checks
  * every request's SigV4 signature with the independent verifier (403 on a bad one,
- * as AMP does), and forwards the rest to the real Prometheus behind it. It records
+ * as AMP does), authorises it as IAM would (the signer's role in template.yaml must
+ * allow the endpoint's `aps:` action on the workspace: 403 AccessDeniedException
+ * otherwise), and forwards the rest to the real Prometheus behind it. It records
  * every request, and a test may inject a fault for the requests it matches.
  */
 
@@ -18,6 +21,10 @@ export interface RecordedRequest {
   /** Decoded query-string and form parameters. */
   params: Record<string, string[]>;
   signatureError?: string;
+  /** The role that signed (its access key's), when known. */
+  role?: string;
+  /** Why IAM refused the request, when it did. */
+  accessDenied?: string;
   status: number;
 }
 
@@ -37,8 +44,11 @@ export interface AmpFrontOptions {
   upstream: string;
   workspaces: string[];
   region: string;
-  credentials: VerifierCredentials;
+  /** Who may sign, with their roles: by default each function's role from template.yaml, and NOBODY. */
+  identities?: Identity[];
 }
+
+const ACCESS_KEY = /Credential=([^/,\s]+)\//;
 
 const WORKSPACE_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/(.+)$/;
 
@@ -57,6 +67,7 @@ export function allowedMethods(endpoint: string): readonly string[] | undefined 
 
 export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront> {
   const front: Partial<AmpFront> & { requests: RecordedRequest[] } = { requests: [] };
+  const identities = options.identities ?? knownIdentities();
   const agent = new http.Agent({ keepAlive: true });
 
   const server = http.createServer(async (req, res) => {
@@ -79,21 +90,22 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
       res.end(JSON.stringify(payload));
     };
 
-    record.signatureError = verifySigV4(
-      { method: record.method, rawUrl, headers: req.headers, body },
-      options.credentials,
-      { region: options.region, service: 'aps' },
-    );
+    const identity = identityOf(ACCESS_KEY.exec(String(req.headers.authorization ?? ''))?.[1], identities);
+    record.role = identity?.role;
+    record.signatureError =
+      identity === undefined
+        ? 'unknown access key'
+        : verifySigV4({ method: record.method, rawUrl, headers: req.headers, body }, identity.credentials, { region: options.region, service: 'aps' });
+    if (identity === undefined) {
+      reply(403, { message: 'The security token included in the request is invalid.' });
+      return;
+    }
     if (record.signatureError !== undefined) {
       reply(403, { message: `The request signature we calculated does not match: ${record.signatureError}` });
       return;
     }
     if (match === null) {
       reply(404, { message: 'Not Found' });
-      return;
-    }
-    if (!options.workspaces.includes(match[1]!)) {
-      reply(404, { message: `Workspace not found: ${match[1]}` });
       return;
     }
     const methods = allowedMethods(match[2]!);
@@ -104,6 +116,22 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     if (!methods.includes(record.method)) {
       res.setHeader('allow', methods.join(', '));
       reply(405, { message: `Method ${record.method} is not allowed on ${match[2]}` });
+      return;
+    }
+    // status/buildinfo stands for a self-managed Prometheus, which has no IAM.
+    const action = ampActionFor(match[2]!);
+    if (action !== undefined) {
+      const decision = authorize(identity, action, workspaceArn(match[1]!, options.region), { 'aws:RequestedRegion': options.region });
+      if (!decision.allowed) {
+        record.accessDenied = decision.message;
+        res.setHeader('x-amzn-errortype', 'AccessDeniedException');
+        reply(403, { message: decision.message });
+        return;
+      }
+    }
+    // As on AWS, IAM decides before the workspace is looked up.
+    if (!options.workspaces.includes(match[1]!)) {
+      reply(404, { message: `Workspace not found: ${match[1]}` });
       return;
     }
     if (front.fault !== undefined && (await front.fault(record, res))) {

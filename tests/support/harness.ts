@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { startAmpFront, type AmpFront } from './amp-front';
-import { TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID } from './credentials';
+import { TEST_REGION, TEST_WORKSPACE_ID } from './credentials';
+import { functionCredentials } from './iam';
 import type { FunctionName } from './events';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -19,7 +20,7 @@ export interface Harness {
 export function startTestFront(): Promise<AmpFront> {
   const upstream = process.env.LOCAL_PROMETHEUS_URL;
   if (upstream === undefined) throw new Error('LOCAL_PROMETHEUS_URL is not set: run through the integration project');
-  return startAmpFront({ upstream, workspaces: [TEST_WORKSPACE_ID], region: TEST_REGION, credentials: TEST_CREDENTIALS });
+  return startAmpFront({ upstream, workspaces: [TEST_WORKSPACE_ID], region: TEST_REGION });
 }
 
 export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
@@ -63,9 +64,51 @@ export function withinLambdaLimit(handler: Handler): Handler {
   };
 }
 
+/** The one function whose role the environment's credentials are now, and its calls in flight. */
+let signing: { name: string; calls: number } | undefined;
+
+/**
+ * Runs each call of `handler` as Lambda does, with its function role's credentials in
+ * the environment (each function has its own access key, which the stand-ins map to its
+ * role in template.yaml). Two functions at once cannot each have their own environment:
+ * that fails instead of signing one function's calls with another's role.
+ */
+export function asFunction(name: FunctionName, handler: Handler): Handler {
+  const credentials = functionCredentials(name);
+  return async (event, context) => {
+    if (signing !== undefined && signing.name !== name) {
+      throw new Error(`harness: ${name} called while ${signing.name} is running; call functions one at a time`);
+    }
+    const saved = process.env.AWS_ACCESS_KEY_ID;
+    signing ??= { name, calls: 0 };
+    signing.calls++;
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+    try {
+      return await handler(event, context);
+    } finally {
+      if (--signing.calls === 0) {
+        signing = undefined;
+        if (saved === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+        else process.env.AWS_ACCESS_KEY_ID = saved;
+      }
+    }
+  };
+}
+
+/** Runs `work` with a function role's credentials in the environment, e.g. to sign a request as it would. */
+export function signedAs<T>(name: FunctionName, work: () => Promise<T>): Promise<T> {
+  return asFunction(name, () => work() as Promise<unknown>)(undefined, undefined as never) as Promise<T>;
+}
+
+/** The environment a spawned function (a bundle, the MCP server) signs with: its own role's key. */
+export function functionEnv(name: FunctionName): Record<string, string> {
+  return { AWS_ACCESS_KEY_ID: functionCredentials(name).accessKeyId };
+}
+
 /**
  * Imports a handler in a fresh module registry, so its configuration is read from `env`;
- * the handler fails any call whose response Lambda could not return.
+ * it signs with its own role's credentials, and fails any call whose response Lambda
+ * could not return.
  */
 export async function loadHandler(name: FunctionName, env: Record<string, string | undefined>): Promise<Handler> {
   const saved = { ...process.env };
@@ -78,7 +121,7 @@ export async function loadHandler(name: FunctionName, env: Record<string, string
     await jest.isolateModulesAsync(async () => {
       handler = (await import(`../../src/handlers/${name}`)).handler as Handler;
     });
-    return withinLambdaLimit(handler!);
+    return withinLambdaLimit(asFunction(name, handler!));
   } finally {
     process.env = saved;
   }

@@ -6,8 +6,12 @@ import { parse, type Tags } from 'yaml';
  * AWS::LanguageExtensions transform has run: the short intrinsic tags (`!Ref`, `!Sub`,
  * `!If`…) in their long JSON forms (`{Ref: …}`, `{"Fn::Sub": …}`), every
  * `Fn::ForEach` loop expanded, and each `Fn::FindInMap` and `Fn::Sub` whose
- * arguments are then plain strings replaced by its value. Every other intrinsic
- * (Ref, If, a Sub of a parameter…) is kept as written, for the tests to assert.
+ * arguments are then plain strings replaced by its value. A list-form Fn::Sub's
+ * variable that is a Ref or a GetAtt goes back into the string as `${Name}` or
+ * `${Resource.Attribute}`, which means the same: `!Sub ['${Fn} throttled', {Fn: !Ref
+ * QueryFunction}]` reads as `!Sub '${QueryFunction} throttled'`, whichever form the
+ * template needs. Every other intrinsic (Ref, If, a Sub of a parameter…) is kept as
+ * written, for the tests to assert.
  * (SAM CLI's own local expansion is no oracle here: with parameter defaults it
  * resolves conditions, and it flattens a Sub whose variables are intrinsics.)
  */
@@ -81,7 +85,10 @@ function substitute(node: Json, id: string, item: string): Json {
   return Object.fromEntries(entries.map(([k, v]) => [text(k), substitute(v, id, item)]));
 }
 
-/** Fn::FindInMap with literal keys, and Fn::Sub whose variables are literal, replaced by their values. */
+/**
+ * Fn::FindInMap with literal keys, and Fn::Sub whose variables are literal, replaced by
+ * their values; a Sub variable that is a plain Ref or GetAtt written inline.
+ */
 function resolve(node: Json, mappings: Record<string, Record<string, Record<string, unknown>>>): Json {
   if (Array.isArray(node)) return node.map((n) => resolve(n, mappings));
   if (node === null || typeof node !== 'object') return node;
@@ -102,7 +109,8 @@ function resolve(node: Json, mappings: Record<string, Record<string, Record<stri
     let text = sub[0];
     const left: Record<string, Json> = {};
     for (const [name, v] of Object.entries(vars)) {
-      if (typeof v === 'string' || typeof v === 'number') text = text.replaceAll(`\${${name}}`, String(v));
+      const inline = typeof v === 'string' || typeof v === 'number' ? String(v) : reference(v);
+      if (inline !== undefined) text = text.replaceAll(`\${${name}}`, inline);
       else left[name] = v;
     }
     if (Object.keys(left).length > 0) return { 'Fn::Sub': [text, left] };
@@ -110,4 +118,15 @@ function resolve(node: Json, mappings: Record<string, Record<string, Record<stri
   }
   if (typeof sub === 'string' && !sub.includes('${')) return sub;
   return value;
+}
+
+/** `${X}` for `{Ref: X}`, `${R.A}` for `{"Fn::GetAtt": [R, A]}`: what Fn::Sub reads the same way. */
+function reference(node: Json): string | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const entries = Object.entries(node);
+  if (entries.length !== 1) return undefined;
+  const [fn, args] = entries[0]!;
+  if (fn === 'Ref' && typeof args === 'string') return `\${${args}}`;
+  if (fn === 'Fn::GetAtt' && Array.isArray(args) && args.length === 2 && args.every((a) => typeof a === 'string')) return `\${${args.join('.')}}`;
+  return undefined;
 }

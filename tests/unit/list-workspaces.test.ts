@@ -2,6 +2,7 @@ import { AmpClient, ListWorkspacesCommand, type WorkspaceSummary } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { MAX_PAGES } from '../../src/operations/list-workspaces';
+import { enforceControlPlaneIam } from '../support/amp-control';
 import { loadHandler, type Handler } from '../support/harness';
 
 /**
@@ -11,6 +12,8 @@ import { loadHandler, type Handler } from '../support/harness';
  */
 
 const amp = mockClient(AmpClient);
+// ListWorkspaces authorised for the workspaces function's role, as AMP would.
+enforceControlPlaneIam(AmpClient, amp);
 const [WS_A, WS_B, WS_C, WS_D] = ['a', 'b', 'c', 'd'].map((c) => `ws-${c.repeat(8)}-1234-1234-1234-123456789012`) as [string, string, string, string];
 const CREATED = new Date('2023-04-01T00:00:00Z');
 
@@ -68,13 +71,24 @@ it("passes alias as AMP's prefix filter, on every page, in the region asked for"
     .on(ListWorkspacesCommand)
     .resolvesOnce({ workspaces: [summary(WS_A, 'production')], nextToken: 'page-2' })
     .resolvesOnce({ workspaces: [summary(WS_B, 'production-eu')] });
-  const result = await (await load())({ alias: 'prod', region: 'eu-west-1' }, lambdaContext());
+  // The function's own region is another: the role (template.yaml) allows ListWorkspaces in
+  // the stack's region only, which the stand-in's IAM enforces.
+  const result = await (await load({ AWS_REGION: 'eu-west-1' }))({ alias: 'prod', region: 'us-east-1' }, lambdaContext());
   expect(result).toEqual({
     status: 'success',
     data: { workspaces: [listed(WS_A, 'production'), listed(WS_B, 'production-eu')], total: 2, truncated: false, source: 'ListWorkspaces' },
   });
   expect(inputs()).toEqual([{ alias: 'prod', maxResults: 1000 }, { alias: 'prod', nextToken: 'page-2', maxResults: 1000 }]);
-  expect(await amp.commandCalls(ListWorkspacesCommand)[0]!.thisValue.config.region()).toBe('eu-west-1');
+  expect(await amp.commandCalls(ListWorkspacesCommand)[0]!.thisValue.config.region()).toBe('us-east-1');
+});
+
+it('is refused by IAM in a region the role does not name (the stand-in enforces template.yaml)', async () => {
+  amp.on(ListWorkspacesCommand).resolves({ workspaces: [summary(WS_A, 'production')] });
+  expect(await (await load())({ region: 'eu-west-1' }, lambdaContext())).toEqual({
+    status: 'error',
+    error: { type: 'access_denied', message: "the function's role may not list the workspaces in eu-west-1 (aps:ListWorkspaces)" },
+  });
+  expect(amp.commandCalls(ListWorkspacesCommand)).toHaveLength(0);
 });
 
 it('lists only the workspaces of the allow-list when one is set', async () => {

@@ -1,5 +1,6 @@
 import { REGISTRY } from '../../src/operations';
 import { defineOperation } from '../../src/operations/types';
+import { actionsFor } from '../../src/shared/calls';
 import { createHandler } from '../../src/shared/handler';
 import { Optional, output, target, TObject, TString } from '../../src/shared/schemas';
 import { toolDefinitions } from '../../src/shared/tools';
@@ -16,7 +17,7 @@ const echo = defineOperation({
   description: 'Echoes a label name. Example: {"label": "job"}.',
   args: TObject({ ...target, label: TString({ pattern: '^[a-z]+$' }), note: Optional(TString()) }, { additionalProperties: false }),
   output: output({ label: TString() }, 'The label echoed.'),
-  actions: ['aps:GetLabels'],
+  calls: ['labels'],
   async run(args) {
     return { data: { label: args.label }, count: 1, upstreamBytes: 0 };
   },
@@ -64,7 +65,7 @@ it('every registered operation has a unique name, a description with an example,
   for (const op of REGISTRY) {
     expect(op.name).toMatch(/^[a-z][a-z_]*$/);
     expect(op.description).toMatch(/Example/);
-    expect(op.actions.length).toBeGreaterThan(0);
-    for (const action of op.actions) expect(action).toMatch(/^aps:[A-Z][A-Za-z]+$/);
+    expect(actionsFor(op.calls).length).toBeGreaterThan(0);
+    for (const action of actionsFor(op.calls)) expect(action).toMatch(/^aps:[A-Z][A-Za-z]+$/);
   }
 });

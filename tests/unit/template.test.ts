@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REGISTRY } from '../../src/operations';
+import { actionsFor } from '../../src/shared/calls';
 import { readTemplate, readTemplateSource } from '../support/template';
 
 /**
@@ -16,13 +17,13 @@ const template = readTemplate(FILE);
 const resources = template.Resources as Record<string, { Type: string; Condition?: string; Properties: any; Metadata?: any }>;
 
 /**
- * Each function's permissions follow from the registry: exactly the IAM actions of the
- * operations its handler serves (src/operations/*.ts), nothing else.
+ * Each function's permissions follow from the registry: exactly the IAM actions of every
+ * call the operations its handler serves can make (src/operations/*.ts, hints included).
  */
 function actionsOf(file: string): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require(`../../src/handlers/${file}`) as { handler: { operations: readonly string[] } };
-  return [...new Set(handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.actions))];
+  return actionsFor(handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.calls));
 }
 const FUNCTIONS = [
   { id: 'Query', file: 'query', memory: 256, timeout: 30 },
@@ -132,27 +133,19 @@ describe('Globals', () => {
 describe.each(FUNCTIONS)('$id', ({ id, file, memory, timeout, actions }) => {
   const fn = resources[`${id}Function`]!;
 
-  it('is sized as the seed says, named by CloudFormation, and built with esbuild from its handler', () => {
+  it('is sized as the seed says, named by CloudFormation, and built by the Makefile from its handler', () => {
     expect(fn.Properties).toEqual({
       Description: template.Mappings.Functions[id].Description,
-      CodeUri: '.',
+      CodeUri: 'src',
       Handler: `${file}.handler`,
       MemorySize: memory,
       Timeout: timeout,
       Role: { 'Fn::GetAtt': [`${id}FunctionRole`, 'Arn'] },
       LoggingConfig: { LogGroup: { Ref: `${id}LogGroup` } },
     });
-    expect(fn.Metadata).toMatchObject({
-      BuildMethod: 'esbuild',
-      BuildProperties: {
-        Minify: true,
-        UseNpmCi: true,
-        Target: 'node24',
-        Sourcemap: false,
-        EntryPoints: [`src/handlers/${file}.ts`],
-        External: ['@aws-sdk/client-amp', '@aws-sdk/credential-provider-node'],
-      },
-    });
+    // scripts/build-function.mjs bundles src/handlers/<Entry>.ts; the built bundles are tested in integration.
+    expect(fn.Metadata).toMatchObject({ BuildMethod: 'makefile', ContextPath: '.', WorkingDirectory: '.' });
+    expect(template.Mappings.Functions[id].Entry).toBe(file);
     expect(existsSync(path.join(ROOT, 'src', 'handlers', `${file}.ts`))).toBe(true);
   });
 
@@ -217,7 +210,7 @@ describe.each(FUNCTIONS)('$id', ({ id, file, memory, timeout, actions }) => {
 
     expect(resources[`${id}ErrorRateAlarm`]!.Properties).toEqual({
       ...common,
-      AlarmDescription: { 'Fn::Sub': `\${${id}Function} answered more than 1% of its requests with a fault (403, 429 or 5xx) over 5 minutes` },
+      AlarmDescription: { 'Fn::Sub': `\${${id}Function} answered more than 1% of its requests with a fault (an IAM or SigV4 403, a 429 or a 5xx; not a mistake of the caller) over 5 minutes` },
       Threshold: 1,
       Metrics: [
         { Id: 'faults', ReturnData: false, MetricStat: { Metric: emf('Faults'), Period: 300, Stat: 'Sum' } },

@@ -47,6 +47,15 @@ describe('tool definitions', () => {
     const payload = readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload;
     expect(payload.map((t: { 'Fn::If': [string, { Name: string }] }) => t['Fn::If'][1].Name)).toEqual(JSON.parse(readFileSync(TOOLS_FILE, 'utf8')).map((t: { name: string }) => t.name));
   });
+
+  it('declare no output schema to the gateway, which is not documented to return structuredContent; the local MCP server keeps it', () => {
+    // MCP clients refuse a result without structuredContent from a tool that declares an outputSchema.
+    const payload = readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as { 'Fn::If': [string, Record<string, unknown>] }[];
+    for (const tool of payload) expect(Object.keys(tool['Fn::If'][1])).toEqual(['Name', 'Description', 'InputSchema']);
+    for (const tool of JSON.parse(readFileSync(TOOLS_FILE, 'utf8')) as { outputSchema?: unknown }[]) {
+      expect(tool.outputSchema).toMatchObject({ type: 'object', required: ['status'] });
+    }
+  });
 });
 
 describe('the optional AgentCore Gateway in template.yaml', () => {
@@ -76,10 +85,26 @@ describe('the optional AgentCore Gateway in template.yaml', () => {
     expect(r.GatewayClient.Properties).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'] });
   });
 
-  it('targets the router with the gateway role, which may invoke it and nothing else', () => {
+  it('offers MCP 2026-07-28 besides the 2025 revisions, and 2025-03-26 for requests that name none', () => {
+    expect(r.Gateway.Properties.ProtocolConfiguration).toEqual({ Mcp: { SupportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] } });
+  });
+
+  it('targets the router with the gateway role, which may invoke it and nothing else, and only AgentCore for a gateway of this account and region may assume', () => {
     expect(r.GatewayTarget.Properties.CredentialProviderConfigurations).toEqual([{ CredentialProviderType: 'GATEWAY_IAM_ROLE' }]);
     expect(r.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.LambdaArn).toEqual({ Ref: 'IntegrationFunction.Alias' });
-    expect(r.GatewayRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'bedrock-agentcore.amazonaws.com' });
+    expect(r.GatewayRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'bedrock-agentcore.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        // Assumed only by AgentCore on behalf of a gateway of this account and region (any of
+        // them: the role is created before the gateway, which names it).
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock-agentcore:${AWS::Region}:${AWS::AccountId}:gateway/*' } },
+        },
+      },
+    ]);
     expect(r.GatewayRole.Properties.Policies).toEqual([
       {
         PolicyName: 'InvokePrometheusTools',
