@@ -1,13 +1,13 @@
 /**
  * Where a cold start goes: each function rebuilt with the settings `sam build` uses
- * (template.yaml's BuildProperties) plus a source map, loaded and called in fresh
+ * (scripts/build-function.mjs) plus a source map, loaded and called in fresh
  * processes under V8's sampling profiler (bench-cold.js --profile), and every sample's
  * function traced back through the source map to the package it came from.
  */
 import { readFileSync } from 'node:fs';
 import { build, type BuildOptions } from 'esbuild';
 
-/** The esbuild settings of template.yaml's BuildProperties, as `sam build` passes them. */
+/** The esbuild settings with which `sam build` bundles each function (scripts/build-function.mjs), mainFields apart: section 4 tries it. */
 export const SAM_ESBUILD: BuildOptions = {
   bundle: true,
   platform: 'node',
