@@ -1,7 +1,8 @@
 /**
  * Runs the local MCP server over stdio (for Claude Desktop, IDEs and other MCP clients)
- * or, with --http, over streamable HTTP (src/mcp/http.ts). `npm run build:mcp` bundles
- * it into dist/prometheus-tools-mcp.js, which starts without compiling TypeScript.
+ * or, with --http, over streamable HTTP (src/mcp/http.ts), speaking MCP 2025-11-25 and
+ * 2026-07-28 on either. `npm run build:mcp` bundles it into dist/prometheus-tools-mcp.js
+ * (and the router it calls beside it), which starts without compiling TypeScript.
  *
  *   node dist/prometheus-tools-mcp.js                       # stdio
  *   node dist/prometheus-tools-mcp.js --http [--port 3001] [--host 127.0.0.1]
@@ -13,7 +14,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 // stdout is the protocol channel over stdio: logs go to stderr, EMF metrics nowhere.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   // Imported after the environment above is set: the loggers read it when loaded.
   if (values.http !== true) {
     const { createMcpServer } = await import('../src/mcp/server');
-    await createMcpServer().connect(new StdioServerTransport());
+    // The client's first message picks the revision for the connection: `initialize`
+    // (2025-11-25) or a 2026-07-28 request, `server/discover` or any other.
+    serveStdio(createMcpServer, { onerror: (error) => console.error(`mcp: ${error.message}`) });
     return;
   }
 

@@ -1,38 +1,90 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import type { Context } from 'aws-lambda';
-import { handler as route } from '../handlers/integration';
 import type { Envelope } from '../shared/responses';
-import { toolDefinitions } from '../shared/tools';
-import { enabledOperations } from '../operations';
 import { config } from '../shared/config';
+import TOOLS from '../../tools.json';
 
 /**
- * The local MCP server: the same tools as the gateway, with the same schemas
- * (tools.ts), each call going through the router handler exactly as AgentCore
- * Gateway's calls do (flat arguments, tool name in the client context). Transports
- * (stdio, streamable HTTP) are wired in scripts/mcp.ts.
+ * The local MCP server: the same tools as the gateway, with the same input schemas
+ * (tools.ts, written to tools.json) and, here only, output schemas and structured
+ * results (the gateway is not documented to return them). Each call goes through the
+ * router handler exactly as AgentCore Gateway's calls do (flat arguments, tool name in
+ * the client context).
+ * One factory serves both protocol revisions, 2025-11-25 (initialize) and 2026-07-28
+ * (stateless, server/discover): the transports in scripts/mcp.ts and http.ts pick the
+ * era per connection or per request and call it for a fresh instance.
+ *
+ * The low-level Server rather than McpServer: the tools are JSON Schemas from the
+ * registry, and their arguments are validated by the handlers, whose errors are
+ * envelopes an agent can act on (McpServer would answer with its own validation error).
+ *
+ * A start (spawn to a first tools/list) loads only the SDK and this file: the tool list
+ * is tools.json, which `npm run tools` writes from the registry (a test holds it up to
+ * date), and the router, whose import brings every operation's code, the loggers and
+ * the SigV4 signer, is imported by the first call (in the bundle, from a file of its
+ * own: scripts/build-mcp.mjs).
  */
 
 const TOOL_TIMEOUT_MS = 60_000;
 
-export function createMcpServer(): Server {
-  const server = new Server({ name: 'prometheus-tools', version: '1.0.0' }, { capabilities: { tools: {} } });
-  const tools = toolDefinitions(enabledOperations(config.enabledTools));
+/**
+ * What every tool shares, said once (MCP `instructions`); each tool's description has
+ * the rest. Kept short: hosts put it in the model's context (a test holds it to 150 tokens).
+ */
+export const INSTRUCTIONS =
+  'Prometheus tools. Workflow: list_metrics finds metric names, list_labels and label_values their labels and ' +
+  'values, then query (one instant) or range_query (over time); list_alerts and list_rules show what alerts; ' +
+  'server_info helps when calls fail. Times: RFC3339, Unix seconds, now-1h, or a duration meaning that long ago ' +
+  '(1h). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
+  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the query. format ' +
+  '"compact" (lossless) or "summary" shrinks answers.';
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+/**
+ * 2026-07-28 cache hints: the tool list and the discover answer change only when the
+ * server restarts with another ENABLED_TOOLS, and are the same for every caller (no
+ * principal in them), so any cache may keep them for an hour.
+ */
+const LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
+
+/** Built once per process (an HTTP server builds a Server per request); every input schema is an object's. */
+const tools = enabledTools(TOOLS as unknown as Tool[], config.enabledTools);
+const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
+let router: Promise<typeof import('../handlers/integration')> | undefined;
+
+export function createMcpServer(): Server {
+  const server = new Server(
+    { name: 'prometheus-tools', version: '1.0.0' },
+    {
+      capabilities: { tools: {} },
+      instructions: INSTRUCTIONS,
+      cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
+    },
+  );
+
+  server.setRequestHandler('tools/list', () => ({ tools }));
+  server.setRequestHandler('tools/call', async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
+    const { handler: route } = await (router ??= import('../handlers/integration'));
     const envelope = (await route(args ?? {}, toolContext(name))) as Envelope;
-    // MCP 2025-06-18 structured results: the envelope as data (it matches the tool's
-    // outputSchema), and as text for clients that read only text.
-    return {
-      content: [{ type: 'text', text: JSON.stringify(envelope) }],
-      structuredContent: envelope as unknown as Record<string, unknown>,
-      isError: envelope.status === 'error',
-    };
+    // Structured results: the envelope as data (it matches the tool's outputSchema), and
+    // as text for clients that read only text; projected for the connection's revision.
+    return server.projectCallToolResult(
+      {
+        content: [{ type: 'text', text: JSON.stringify(envelope) }],
+        structuredContent: envelope as unknown as Record<string, unknown>,
+        isError: envelope.status === 'error',
+      },
+      outputSchemas.get(name),
+    );
   });
   return server;
+}
+
+/** As the router reads ENABLED_TOOLS, failing at start on a name it does not know. */
+function enabledTools(all: Tool[], enabled: ReadonlySet<string> | undefined): Tool[] {
+  const unknown = [...(enabled ?? [])].filter((name) => !all.some((tool) => tool.name === name));
+  if (unknown.length > 0) throw new Error(`environment variable ENABLED_TOOLS names unknown tools: ${unknown.join(', ')}`);
+  return all.filter((tool) => enabled?.has(tool.name) ?? true);
 }
 
 let calls = 0;

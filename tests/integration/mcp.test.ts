@@ -1,21 +1,27 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/client/stdio';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as LegacyStdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as LegacyHttpClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
+import { INSTRUCTIONS } from '../../src/mcp/server';
 import type { AmpFront } from '../support/amp-front';
 import { functionEnv, startTestFront } from '../support/harness';
 
 /**
  * The local MCP server as `npm run build` bundles it (dist/prometheus-tools-mcp.js),
- * driven by the SDK's real MCP client over stdio and over streamable HTTP, against
- * the real Prometheus through the SigV4-checking front; and the HTTP server's guards
- * against web pages (Host and Origin) and other machines (the bearer token).
+ * driven over stdio and over streamable HTTP by real clients of both protocol revisions
+ * it speaks: a 2025-11-25 client (the 1.x SDK's, which opens with `initialize`) and a
+ * 2026-07-28 client (the 2.x SDK's, negotiating with `server/discover`, then stateless),
+ * against the real Prometheus through the SigV4-checking front, each expecting the same
+ * answers; the HTTP server's guards against web pages (Host and Origin) and other
+ * machines (the bearer token) under both revisions; and the 2026-07-28 headers.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -36,8 +42,68 @@ const serverEnv = (env: Record<string, string> = {}) => {
   return { ...base, ...env };
 };
 
+/** What the tests ask of a client, whichever SDK it is from. */
+interface McpClient {
+  listTools(): Promise<{ tools: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown }[] }>;
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<{ content?: unknown; structuredContent?: unknown; isError?: boolean }>;
+  getInstructions(): string | undefined;
+  close(): Promise<void>;
+}
+
+interface Connected {
+  client: McpClient;
+  /** The protocol revision the client settled on with the server. */
+  negotiated: string | undefined;
+}
+
+/** A 1.x stdio transport that keeps the version the initialize handshake settled on (the 1.x client tells only its transport). */
+class RecordingStdioTransport extends LegacyStdioClientTransport {
+  protocolVersion?: string;
+  setProtocolVersion(version: string): void {
+    this.protocolVersion = version;
+  }
+}
+
+const CLIENT_INFO = { name: 'prometheus-tools-test', version: '1.0.0' };
+
+/** A client of each revision the server speaks, and how it connects. */
+const REVISIONS = [
+  {
+    revision: '2025-11-25',
+    client: '@modelcontextprotocol/sdk 1.x, initialize',
+    async stdio(params: StdioServerParameters): Promise<Connected> {
+      const transport = new RecordingStdioTransport(params);
+      const client = new LegacyClient(CLIENT_INFO);
+      await client.connect(transport);
+      return { client: client as McpClient, negotiated: transport.protocolVersion };
+    },
+    async http(url: URL, headers: Record<string, string> = {}): Promise<Connected> {
+      const transport = new LegacyHttpClientTransport(url, { requestInit: { headers } });
+      const client = new LegacyClient(CLIENT_INFO);
+      await client.connect(transport);
+      return { client: client as McpClient, negotiated: transport.protocolVersion };
+    },
+  },
+  {
+    revision: '2026-07-28',
+    client: '@modelcontextprotocol/client 2.x, server/discover',
+    // 'auto' probes with server/discover and falls back to initialize unless the server
+    // answers as a 2026-07-28 server: the negotiated revision says which it did.
+    async stdio(params: StdioServerParameters): Promise<Connected> {
+      const client = new Client(CLIENT_INFO, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(new StdioClientTransport(params));
+      return { client, negotiated: client.getNegotiatedProtocolVersion() };
+    },
+    async http(url: URL, headers: Record<string, string> = {}): Promise<Connected> {
+      const client = new Client(CLIENT_INFO, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
+      return { client, negotiated: client.getNegotiatedProtocolVersion() };
+    },
+  },
+];
+
 /** A tool call; the SDK client checks the structured result against the tool's outputSchema. */
-async function call(client: Client, name: string, args: Record<string, unknown>) {
+async function call(client: McpClient, name: string, args: Record<string, unknown>) {
   const result = await client.callTool({ name, arguments: args });
   const content = result.content as { type: string; text: string }[];
   expect(content).toHaveLength(1);
@@ -48,22 +114,19 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
   return { isError: result.isError, envelope };
 }
 
-describe('over stdio', () => {
-  let client: Client;
+describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ revision, stdio }) => {
+  let client: McpClient;
+  let negotiated: string | undefined;
 
   beforeAll(async () => {
-    client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [BUNDLE],
-        cwd: ROOT,
-        env: serverEnv(),
-        stderr: 'pipe',
-      }),
-    );
+    ({ client, negotiated } = await stdio({ command: process.execPath, args: [BUNDLE], cwd: ROOT, env: serverEnv(), stderr: 'pipe' }));
   }, 30_000);
   afterAll(async () => client.close());
+
+  it(`speaks ${revision}, with the shared instructions`, () => {
+    expect(negotiated).toBe(revision);
+    expect(client.getInstructions()).toBe(INSTRUCTIONS);
+  });
 
   it('lists the tools of tools.json, with the same schemas', async () => {
     const { tools } = await client.listTools();
@@ -179,40 +242,74 @@ async function startHttp(args: string[], env: Record<string, string> = {}): Prom
   return { server, port };
 }
 
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'prometheus-tools-test', version: '1.0.0' } },
-});
+/** A raw request: its body and the headers its revision needs. */
+interface RawRequest {
+  headers: Record<string, string>;
+  body: string;
+}
 
-/** POSTs an initialize request to 127.0.0.1:port with these headers; node:http, since fetch may not set Host. */
-function postInitialize(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/** A 2025-11-25 opening, as the 1.x client sends it. */
+const INITIALIZE: RawRequest = {
+  headers: {},
+  body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: CLIENT_INFO } }),
+};
+
+/**
+ * A 2026-07-28 request: the revision and the client's capabilities and name in `_meta`,
+ * and the headers the revision requires of a POST (MCP-Protocol-Version, Mcp-Method, and
+ * Mcp-Name for a tools/call), which mirror the body.
+ */
+function modern(method: string, params: Record<string, unknown> = {}, revision = '2026-07-28'): RawRequest {
+  const _meta = {
+    'io.modelcontextprotocol/protocolVersion': revision,
+    'io.modelcontextprotocol/clientCapabilities': {},
+    'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+  };
+  return {
+    headers: { 'MCP-Protocol-Version': revision, 'Mcp-Method': method, ...(typeof params.name === 'string' && { 'Mcp-Name': params.name }) },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta } }),
+  };
+}
+
+const DISCOVER = modern('server/discover');
+
+/** The opening request of each revision, for the guards that come before either. */
+const OPENINGS = [
+  ['2025-11-25', INITIALIZE],
+  ['2026-07-28', DISCOVER],
+] as const;
+
+/** POSTs a request to 127.0.0.1:port with these headers on top of its own; node:http, since fetch may not set Host. */
+function post(port: number, request: RawRequest, headers: Record<string, string | undefined> = {}): Promise<{ status: number; body: string }> {
+  const all = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...request.headers, ...headers };
   return new Promise((resolve, reject) => {
     const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/mcp',
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
-      },
+      { host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode!, body }));
       },
     );
-    req.on('error', reject).end(INITIALIZE);
+    req.on('error', reject).end(request.body);
   });
 }
 
-/** The initialize result in a successful answer (sent as one server-sent event). */
-function serverInfo(body: string): unknown {
-  return JSON.parse(/^data: (.*)$/m.exec(body)![1]!).result.serverInfo;
+/** The JSON-RPC answer: a 2026-07-28 answer's JSON body, or the one server-sent event a 2025-11-25 answer is. */
+function answer(body: string) {
+  const event = /^data: (.*)$/m.exec(body);
+  return JSON.parse(event === null ? body : event[1]!);
 }
 
+/** The server's name and version in an answer to either opening. */
+function serverInfo(body: string): unknown {
+  const { result } = answer(body);
+  return result.serverInfo ?? result._meta['io.modelcontextprotocol/serverInfo'];
+}
+
+const SERVER_INFO = { name: 'prometheus-tools', version: '1.0.0' };
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+const SUM_UP = { isError: false, envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } } };
 
 describe('over streamable HTTP, on 127.0.0.1', () => {
   let server: ChildProcess;
@@ -225,41 +322,127 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     server.kill();
   });
 
-  it('serves the same tools and answers a call', async () => {
-    const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://localhost:${port}/mcp`)));
+  it.each(REVISIONS)('serves a $revision client ($client) the same tools and answers, on the same endpoint', async ({ revision, http: connect }) => {
+    const { client, negotiated } = await connect(new URL(`http://localhost:${port}/mcp`));
     try {
+      expect(negotiated).toBe(revision);
+      expect(client.getInstructions()).toBe(INSTRUCTIONS);
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t: { name: string }) => t.name));
-      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual({
+      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual(SUM_UP);
+      expect(await call(client, 'list_metrics', {})).toEqual({
         isError: false,
-        envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } },
+        envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false } },
       });
     } finally {
       await client.close();
     }
   });
 
-  it.each(['127.0.0.1', 'localhost', '[::1]'])('accepts the loopback name %s as Host and Origin', async (name) => {
-    const { status, body } = await postInitialize(port, { Host: `${name}:${port}`, Origin: `http://${name}:${port}` });
+  it('answers initialize with 2025-11-25, and server/discover with 2026-07-28 alone', async () => {
+    expect(answer((await post(port, INITIALIZE)).body).result).toMatchObject({ protocolVersion: '2025-11-25', serverInfo: SERVER_INFO, instructions: INSTRUCTIONS });
+    const { status, body } = await post(port, DISCOVER);
     expect(status).toBe(200);
-    expect(serverInfo(body)).toEqual({ name: 'prometheus-tools', version: '1.0.0' });
+    expect(answer(body).result).toEqual({
+      supportedVersions: ['2026-07-28'],
+      capabilities: { tools: {} },
+      instructions: INSTRUCTIONS,
+      resultType: 'complete',
+      ttlMs: 3_600_000,
+      cacheScope: 'public',
+      _meta: { 'io.modelcontextprotocol/serverInfo': SERVER_INFO },
+    });
   });
 
-  it('refuses another Host (DNS rebinding) with 403', async () => {
-    const { status, body } = await postInitialize(port, { Host: `attacker.example:${port}` });
+  it('gives a 2026-07-28 client a tool list that any cache may keep for an hour', async () => {
+    const { status, body } = await post(port, modern('tools/list'));
+    expect(status).toBe(200);
+    const { result } = answer(body);
+    expect(result).toMatchObject({ resultType: 'complete', ttlMs: 3_600_000, cacheScope: 'public' });
+    expect(result.tools).toEqual(TOOLS);
+  });
+
+  it.each(OPENINGS)('accepts the loopback names as Host and Origin for a %s request', async (_, request) => {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]']) {
+      const { status, body } = await post(port, request, { Host: `${name}:${port}`, Origin: `http://${name}:${port}` });
+      expect(status).toBe(200);
+      expect(serverInfo(body)).toEqual(SERVER_INFO);
+    }
+  });
+
+  it.each(OPENINGS)('refuses another Host (DNS rebinding) with 403 for a %s request', async (_, request) => {
+    const { status, body } = await post(port, request, { Host: `attacker.example:${port}` });
     expect(status).toBe(403);
     expect(JSON.parse(body)).toEqual(rpcError(-32000, `Invalid Host header: attacker.example:${port}`));
   });
 
-  it('refuses a loopback Host on another port with 403', async () => {
-    const { status } = await postInitialize(port, { Host: `127.0.0.1:${port + 1}` });
+  it.each(OPENINGS)('refuses a loopback Host on another port with 403 for a %s request', async (_, request) => {
+    const { status } = await post(port, request, { Host: `127.0.0.1:${port + 1}` });
     expect(status).toBe(403);
   });
 
-  it('refuses another Origin (a web page) with 403', async () => {
-    const { status, body } = await postInitialize(port, { Host: `127.0.0.1:${port}`, Origin: 'http://attacker.example' });
-    expect(status).toBe(403);
-    expect(JSON.parse(body)).toEqual(rpcError(-32000, 'Invalid Origin header: http://attacker.example'));
+  const ORIGINS = [
+    ['http://attacker.example', 'a web page'],
+    ['null', 'a sandboxed page, a file'],
+  ] as const;
+  it.each(OPENINGS.flatMap(([revision, request]) => ORIGINS.map(([origin, what]) => [revision, origin, what, request] as const)))(
+    'refuses a %s request from Origin %s (%s) with 403',
+    async (_, origin, __, request) => {
+      const { status, body } = await post(port, request, { Host: `127.0.0.1:${port}`, Origin: origin });
+      expect(status).toBe(403);
+      expect(JSON.parse(body)).toEqual(rpcError(-32000, `Invalid Origin header: ${origin}`));
+    },
+  );
+
+  // The 2026-07-28 streamable HTTP transport: the headers mirror the body so that proxies
+  // can route without reading it; a server must refuse a request whose headers are
+  // missing or disagree (400, HeaderMismatch -32020), before anything runs.
+  const QUERY_CALL = modern('tools/call', { name: 'query', arguments: { query: 'up' } });
+  it.each([
+    ['without Mcp-Method', modern('tools/list'), { 'Mcp-Method': undefined }, 'the body names method tools/list but the required Mcp-Method header is absent'],
+    ['whose Mcp-Method the body does not name', QUERY_CALL, { 'Mcp-Method': 'tools/list' }, 'the body names method tools/call but the Mcp-Method header names tools/list'],
+    ['for tools/call without Mcp-Name', QUERY_CALL, { 'Mcp-Name': undefined }, 'the body carries params.name="query" but the required Mcp-Name header is absent'],
+    ['for tools/call whose Mcp-Name is another tool', QUERY_CALL, { 'Mcp-Name': 'series' }, 'the body carries params.name="query" but the Mcp-Name header names "series"'],
+    ['without MCP-Protocol-Version', modern('tools/list'), { 'MCP-Protocol-Version': undefined }, 'the body envelope names protocol version 2026-07-28 but the required MCP-Protocol-Version header is absent'],
+    ['whose MCP-Protocol-Version is another revision', modern('tools/list'), { 'MCP-Protocol-Version': '2025-11-25' }, 'the body envelope names protocol version 2026-07-28 but the MCP-Protocol-Version header names 2025-11-25'],
+  ])('refuses a 2026-07-28 request %s with 400 and -32020', async (_, request, headers, message) => {
+    const before = front.requests.length;
+    const { status, body } = await post(port, request, headers);
+    expect(status).toBe(400);
+    expect(JSON.parse(body).error).toMatchObject({ code: -32020, message: `Bad Request: the request headers and body disagree: ${message}` });
+    expect(front.requests.length).toBe(before);
+  });
+
+  it('answers a 2026-07-28 tools/call whose headers agree', async () => {
+    const { status, body } = await post(port, QUERY_CALL);
+    expect(status).toBe(200);
+    expect(answer(body).result).toMatchObject({ isError: false, resultType: 'complete', structuredContent: { status: 'success', data: { resultType: 'vector' } } });
+  });
+
+  it.each(['GET', 'DELETE', 'PUT', 'TRACE'])('answers %s, which neither revision sends, with 405 and keeps serving', async (method) => {
+    const { status, headers, body } = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      http
+        .request({ host: '127.0.0.1', port, path: '/mcp', method }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+        })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(405);
+    expect(headers.allow).toBe('POST');
+    expect(JSON.parse(body)).toEqual(rpcError(-32000, 'Method not allowed.'));
+    expect((await post(port, DISCOVER)).status).toBe(200);
+  });
+
+  it('refuses a revision it does not speak with 400, naming the one it does', async () => {
+    const { status, body } = await post(port, modern('tools/list', {}, '2099-01-01'));
+    expect(status).toBe(400);
+    expect(JSON.parse(body).error).toEqual({
+      code: -32022,
+      message: 'Unsupported protocol version: 2099-01-01',
+      data: { supported: ['2026-07-28'], requested: '2099-01-01' },
+    });
   });
 });
 
@@ -275,34 +458,40 @@ describe('over streamable HTTP, on 0.0.0.0 with MCP_AUTH_TOKEN', () => {
     server.kill();
   });
 
-  it.each([
-    ['without a token', {}],
-    ['with a wrong token', { Authorization: `Bearer ${randomBytes(32).toString('hex')}` }],
-    ['with the token as another scheme', { Authorization: `Basic ${token}` }],
-  ])('refuses a request %s with 401', async (_, headers) => {
-    const { status, body } = await postInitialize(port, headers);
+  it.each(
+    OPENINGS.flatMap(([revision, request]) =>
+      [
+        ['without a token', {}],
+        ['with a wrong token', { Authorization: `Bearer ${randomBytes(32).toString('hex')}` }],
+        ['with the token as another scheme', { Authorization: `Basic ${token}` }],
+      ].map(([how, headers]) => [revision, how, request, headers] as const),
+    ),
+  )('refuses a %s request %s with 401', async (_, __, request, headers) => {
+    const { status, body } = await post(port, request, headers as Record<string, string>);
     expect(status).toBe(401);
     expect(JSON.parse(body)).toEqual(rpcError(-32001, 'Unauthorized: a valid bearer token is required'));
   });
 
-  it('serves a client with the token, whatever name it reaches the server by', async () => {
-    const { status, body } = await postInitialize(port, { Host: `workstation.example:${port}`, Authorization: `Bearer ${token}` });
+  it.each(OPENINGS)('serves a %s request with the token, whatever name it reaches the server by', async (_, request) => {
+    const { status, body } = await post(port, request, { Host: `workstation.example:${port}`, Authorization: `Bearer ${token}` });
     expect(status).toBe(200);
-    expect(serverInfo(body)).toEqual({ name: 'prometheus-tools', version: '1.0.0' });
+    expect(serverInfo(body)).toEqual(SERVER_INFO);
+  });
 
-    const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
-    );
+  it.each(REVISIONS)('serves a $revision client ($client) with the token', async ({ revision, http: connect }) => {
+    const { client, negotiated } = await connect(new URL(`http://127.0.0.1:${port}/mcp`), { Authorization: `Bearer ${token}` });
     try {
-      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual({
-        isError: false,
-        envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } },
-      });
+      expect(negotiated).toBe(revision);
+      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual(SUM_UP);
     } finally {
       await client.close();
     }
   });
+});
+
+// The server, and the router it loads on the first tool call.
+it.each(['prometheus-tools-mcp.js', 'prometheus-tools-mcp-router.js'])('keeps dist/%s under 1 MB', (file) => {
+  expect(statSync(path.join(ROOT, 'dist', file)).size).toBeLessThan(1_000_000);
 });
 
 describe('refusing to listen beyond loopback without a token', () => {
