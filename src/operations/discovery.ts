@@ -18,13 +18,19 @@ export const timeWindow = {
   end: Optional(time('Only series with samples at or before this time; not before start.')),
 };
 
+/** One `match[]` per selector, as Prometheus takes several, each checked first. */
+export function matchParams(match: string | string[] | undefined): [string, string][] {
+  if (match === undefined) return [];
+  const list = typeof match === 'string' ? [match] : match;
+  return list.map((selector, i) => {
+    assertValidPromQL(typeof match === 'string' ? 'match' : `match[${i}]`, selector);
+    return ['match[]', selector];
+  });
+}
+
 /** `match[]`, `start` and `end` as Prometheus takes them (times in Unix seconds), each checked first. */
-export function selectionParams(args: { match?: string; start?: string | number; end?: string | number }): [string, string][] {
-  const params: [string, string][] = [];
-  if (args.match !== undefined) {
-    assertValidPromQL('match', args.match);
-    params.push(['match[]', args.match]);
-  }
+export function selectionParams(args: { match?: string | string[]; start?: string | number; end?: string | number }): [string, string][] {
+  const params = matchParams(args.match);
   const now = nowSeconds();
   const start = args.start === undefined ? undefined : parseTime('start', args.start, now);
   const end = args.end === undefined ? undefined : parseTime('end', args.end, now);

@@ -1,4 +1,4 @@
-import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, selector, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList } from './common';
 import { listResult, selectionParams, timeWindow } from './discovery';
 import { defineOperation } from './types';
@@ -23,7 +23,7 @@ export const labelValues = defineOperation({
         examples: ['job'],
         description: 'The label name, e.g. job, instance or __name__ (letters, digits and _, not starting with a digit).',
       }),
-      match: Optional(selector('Series selector: only the values on these series, e.g. up or {job="node"}.')),
+      match: Optional(selectors('Series selector(s): only the values on these series, e.g. up or {job="node"}.')),
       ...timeWindow,
       limit: Optional(limit('label values')),
     },

@@ -1,5 +1,6 @@
-import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TNumber, TObject, TString, limit, output, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList, warningsOf } from './common';
+import type { PrometheusRule, PrometheusRuleGroup } from './list-rules';
 import { defineOperation } from './types';
 
 /** An alert as /api/v1/alerts describes it (Prometheus and AMP alike). */
@@ -15,9 +16,10 @@ export const listAlerts = defineOperation({
   name: 'list_alerts',
   description:
     'List the alerts that are active now: firing, or pending (their condition holds but not yet for the rule\'s `for`). ' +
-    'Use it to answer "what is wrong right now?", before digging in with query; list_rules shows the rules behind them. ' +
+    'Use it to answer "what is wrong right now?", before digging in with query. ' +
     'Example: {"state": "firing"}. Each alert has its labels (alertname, severity…), annotations (summary, description, runbook…), ' +
-    'state, activeAt (RFC3339: when its condition started to hold) and value (the expression\'s value, as text). ' +
+    'state, activeAt (RFC3339: when its condition started to hold), value (the expression\'s value, as text), ' +
+    "and its rule's expression, for (seconds) and group. " +
     'Sorted by alertname, then labels; an answer cut by limit says so in `truncated` and `note`. An empty list means nothing is firing or pending.',
   args: TObject(
     {
@@ -36,6 +38,9 @@ export const listAlerts = defineOperation({
           state: TString({ description: 'firing or pending' }),
           activeAt: TString({ description: 'RFC3339' }),
           value: TString(),
+          expression: Optional(TString({ description: "The rule's PromQL expression." })),
+          for: Optional(TNumber({ description: "The rule's `for`, in seconds." })),
+          group: Optional(TString({ description: "The rule's group." })),
         }),
       ),
       total: Integer(),
@@ -43,10 +48,15 @@ export const listAlerts = defineOperation({
     },
     'Active alerts, by alertname then labels; total counts the matching alerts before the limit.',
   ),
-  calls: ['alerts', 'DescribeWorkspace'],
+  calls: ['alerts', 'rules', 'DescribeWorkspace'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
-    const answer = await client.call<{ alerts: PrometheusAlert[] }>('alerts', [], ctx);
+    // The alerting rules give each alert its expression, `for` and group: no second call for the agent.
+    const [answer, rules] = await Promise.all([
+      client.call<{ alerts: PrometheusAlert[] }>('alerts', [], ctx),
+      client.call<{ groups: PrometheusRuleGroup[] }>('rules', [['type', 'alert']], ctx),
+    ]);
+    const ruleOf = ruleFinder(rules.data.groups);
     const matching = answer.data.alerts
       .filter((alert) => args.state === undefined || alert.state === args.state)
       .map((alert) => ({ alert, key: sortKey(alert.labels) }))
@@ -57,12 +67,13 @@ export const listAlerts = defineOperation({
         state: alert.state,
         activeAt: alert.activeAt,
         value: alert.value,
+        ...ruleFields(ruleOf(alert.labels)),
       }));
     const list = limitedList(matching, args.limit, 'alerts', 'narrow with state');
     return {
       data: { alerts: list.items, total: list.total, truncated: list.truncated },
       count: list.items.length,
-      upstreamBytes: answer.bytes,
+      upstreamBytes: answer.bytes + rules.bytes,
       ...(list.notes.length === 0 ? {} : { notes: list.notes }),
       ...warningsOf(answer),
     };
@@ -78,4 +89,35 @@ function sortKey(labels: Record<string, string>): string {
     .sort()
     .map((name) => `${name}\u0001${labels[name]}`);
   return [labels.alertname ?? '', ...rest].join('\u0000');
+}
+
+interface FoundRule {
+  group: string;
+  rule: PrometheusRule;
+}
+
+/**
+ * The rule behind an alert, by its labels: the rule whose active alerts have exactly these
+ * (several rules may share a name), else the only alerting rule of its name (an alert that
+ * became active between the two calls); undefined when neither tells.
+ */
+function ruleFinder(groups: PrometheusRuleGroup[]): (labels: Record<string, string>) => FoundRule | undefined {
+  const byAlert = new Map<string, FoundRule>();
+  const byName = new Map<string, FoundRule[]>();
+  for (const group of groups) {
+    for (const rule of group.rules) {
+      if (rule.type !== 'alerting') continue;
+      const found = { group: group.name, rule };
+      byName.set(rule.name, [...(byName.get(rule.name) ?? []), found]);
+      for (const alert of rule.alerts ?? []) byAlert.set(sortKey(alert.labels), found);
+    }
+  }
+  return (labels) => {
+    const named = byName.get(labels.alertname ?? '') ?? [];
+    return byAlert.get(sortKey(labels)) ?? (named.length === 1 ? named[0] : undefined);
+  };
+}
+
+function ruleFields(found: FoundRule | undefined): Record<string, unknown> {
+  return found === undefined ? {} : { expression: found.rule.query, for: found.rule.duration ?? 0, group: found.group };
 }

@@ -1,4 +1,4 @@
-import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, selector, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList } from './common';
 import { listResult, selectionParams, timeWindow } from './discovery';
 import { defineOperation } from './types';
@@ -14,7 +14,7 @@ export const listLabels = defineOperation({
   args: TObject(
     {
       ...target,
-      match: Optional(selector('Series selector: only the labels of these series, e.g. node_cpu_seconds_total or {job="node"}.')),
+      match: Optional(selectors('Series selector(s): only the labels of these series, e.g. node_cpu_seconds_total or {job="node"}.')),
       ...timeWindow,
       limit: Optional(limit('label names')),
     },

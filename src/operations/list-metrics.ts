@@ -1,6 +1,6 @@
-import { assertValidPromQL } from '../shared/promql';
-import { Integer, Optional, TArray, TBoolean, TObject, TString, Unknown, limit, output, selector, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, TString, Unknown, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, limitedList, warningsOf } from './common';
+import { matchParams } from './discovery';
 import { defineOperation } from './types';
 
 interface MetricMetadata {
@@ -19,7 +19,7 @@ export const listMetrics = defineOperation({
   args: TObject(
     {
       ...target,
-      match: Optional(selector('Series selector restricting the metrics listed, e.g. {job="node"}.')),
+      match: Optional(selectors('Series selector(s) restricting the metrics listed, e.g. {job="node"}.')),
       limit: Optional(limit('metric names')),
       include_metadata: Optional(TBoolean({ description: "Also return each metric's type, help and unit." })),
     },
@@ -36,9 +36,8 @@ export const listMetrics = defineOperation({
   ),
   calls: ['label/values', 'metadata', 'DescribeWorkspace'],
   async run(args, ctx) {
-    if (args.match !== undefined) assertValidPromQL('match', args.match);
+    const params = matchParams(args.match);
     const client = await clientFor(args, ctx);
-    const params: [string, string][] = args.match === undefined ? [] : [['match[]', args.match]];
     const answer = await client.call<string[]>('label/__name__/values', params, ctx);
     const list = limitedList([...answer.data].sort(), args.limit, 'metric names', 'narrow with match');
     const data: Record<string, unknown> = { metrics: list.items, total: list.total, truncated: list.truncated };

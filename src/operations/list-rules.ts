@@ -3,7 +3,7 @@ import { clientFor, compareText, limitedList, warningsOf } from './common';
 import { defineOperation } from './types';
 
 /** A rule as /api/v1/rules describes it (Prometheus and AMP alike; AMP sends `lastError: ""` and `labels: {}`). */
-interface PrometheusRule {
+export interface PrometheusRule {
   type: string;
   name: string;
   query: string;
@@ -13,17 +13,20 @@ interface PrometheusRule {
   health: string;
   lastError?: string;
   state?: string;
-  alerts?: unknown[];
+  /** An alerting rule's active alerts. */
+  alerts?: { labels: Record<string, string> }[];
 }
 
-interface PrometheusRuleGroup {
+export interface PrometheusRuleGroup {
   name: string;
   file: string;
   rules: PrometheusRule[];
 }
 
-/** The `type` argument, as Prometheus' API names it, and the rule type it keeps. */
-const RULE_TYPES: Record<string, string> = { alert: 'alerting', record: 'recording' };
+/** The `type` argument, as Prometheus' API names it or as answers spell it: the name Prometheus takes. */
+const TYPE_PARAMS: Record<string, 'alert' | 'record'> = { alert: 'alert', alerting: 'alert', record: 'record', recording: 'record' };
+/** The rule type each keeps. */
+const RULE_TYPES = { alert: 'alerting', record: 'recording' } as const;
 
 export const listRules = defineOperation({
   name: 'list_rules',
@@ -39,7 +42,7 @@ export const listRules = defineOperation({
     {
       ...target,
       type: Optional(
-        TString({ pattern: '^(alert|record)$', description: 'Only alerting rules (alert) or only recording rules (record).' }),
+        TString({ pattern: '^(alert|alerting|record|recording)$', description: 'Only alerting or only recording rules.' }),
       ),
       group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only the rule group of exactly this name.' })),
       limit: Optional(limit('rules')),
@@ -77,9 +80,9 @@ export const listRules = defineOperation({
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
     // Prometheus filters by type itself; the filter is applied again below for servers that ignore it.
-    const params: [string, string][] = args.type === undefined ? [] : [['type', args.type]];
-    const answer = await client.call<{ groups: PrometheusRuleGroup[] }>('rules', params, ctx);
-    const wanted = args.type === undefined ? undefined : RULE_TYPES[args.type];
+    const type = args.type === undefined ? undefined : TYPE_PARAMS[args.type]!;
+    const answer = await client.call<{ groups: PrometheusRuleGroup[] }>('rules', type === undefined ? [] : [['type', type]], ctx);
+    const wanted = type === undefined ? undefined : RULE_TYPES[type];
 
     const matching = answer.data.groups
       .filter((group) => args.group === undefined || group.name === args.group)

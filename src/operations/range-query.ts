@@ -12,9 +12,9 @@ const DEFAULT_POINTS = 250;
 export const rangeQuery = defineOperation({
   name: 'range_query',
   description:
-    'Run a PromQL range query: the values of each matching series from `start` to `end`, one point every `step`. ' +
+    'Run a PromQL range query: the values of each matching series from `start` to `end` (default now), one point every `step`. ' +
     'Use it for trends, comparisons over time and graphs; use query for a single current value. ' +
-    'Example: {"query": "rate(node_cpu_seconds_total{mode=\\"system\\"}[5m])", "start": "1h", "end": "now"}. ' +
+    'Example: {"query": "rate(node_cpu_seconds_total{mode=\\"system\\"}[5m])", "start": "1h"}. ' +
     `Without step, about ${DEFAULT_POINTS} points are returned and the step used is in the answer's \`step\`. ` +
     `At most ${MAX_POINTS_PER_SERIES} points per series: step >= (end - start) / ${MAX_RESOLUTION}. ` +
     'Values are strings, timestamps Unix seconds. format: "compact" (lossless, about a third of the size) or "summary" ' +
@@ -25,7 +25,7 @@ export const rangeQuery = defineOperation({
       ...target,
       query: promql,
       start: time('Start of the range.'),
-      end: time('End of the range; not before start.'),
+      end: Optional(time('End of the range, not before start; defaults to now.')),
       step: Optional(
         Union([TString({ minLength: 1, maxLength: 32 }), TNumber()], {
           description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds, at least 1ms; by default (end - start) / ${DEFAULT_POINTS - 1}. (end - start) / step may not exceed ${MAX_RESOLUTION} (Prometheus' limit of ${MAX_POINTS_PER_SERIES} points per series).`,
@@ -50,7 +50,7 @@ export const rangeQuery = defineOperation({
     assertQuery(args.query);
     const now = nowSeconds();
     const start = parseTime('start', args.start, now);
-    const end = parseTime('end', args.end, now);
+    const end = args.end === undefined ? now : parseTime('end', args.end, now);
     assertOrdered(start, end);
     const step = args.step === undefined ? defaultStep(end - start) : parseStep('step', args.step);
     // Prometheus' own rule: (end - start) / step may not exceed 11,000 (so 11,001 points pass).

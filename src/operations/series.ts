@@ -1,4 +1,4 @@
-import { Integer, Optional, TArray, TBoolean, TObject, limit, output, selector, target } from '../shared/schemas';
+import { Integer, Optional, TArray, TBoolean, TObject, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList } from './common';
 import { listResult, selectionParams, timeWindow } from './discovery';
 import { defineOperation } from './types';
@@ -17,7 +17,7 @@ export const series = defineOperation({
   args: TObject(
     {
       ...target,
-      match: selector('Series selector, required: e.g. up, node_cpu_seconds_total{mode="idle"} or {job="node"}.'),
+      match: selectors('Series selector(s), required: e.g. up, node_cpu_seconds_total{mode="idle"} or {job="node"}; several match any.'),
       ...timeWindow,
       limit: Optional(limit('series')),
     },

@@ -68,7 +68,14 @@ export const limit = (what: string) =>
     description: `Return at most this many ${what} (1 to 100000); the answer says when more exist.`,
   });
 
-export const selector = (description: string) => TString({ minLength: 1, maxLength: 4096, description });
+/** At most this many series selectors in one `match`: each goes as a `match[]`, and series matching any are kept. */
+export const MAX_SELECTORS = 20;
+
+/** One series selector, or a list of them. */
+export const selectors = (description: string) => {
+  const one = TString({ minLength: 1, maxLength: 4096 });
+  return Union([one, TArray(one, { minItems: 1, maxItems: MAX_SELECTORS })], { description });
+};
 
 export { TArray, TBoolean, Integer, TNumber, TObject, Optional, TString, Union, Unknown };
 
@@ -121,7 +128,7 @@ interface SchemaError {
 
 function describeErrors(schema: TSchema, errors: SchemaError[]): string {
   const messages: string[] = [];
-  const seenPaths = new Set<string>();
+  const seenFields = new Set<string>();
   const properties = (schema as { properties: Record<string, TSchema> }).properties;
   for (const error of errors) {
     if (error.keyword === 'required') {
@@ -136,17 +143,25 @@ function describeErrors(schema: TSchema, errors: SchemaError[]): string {
     } else {
       const field = fieldName(error.instancePath);
       // A union reports every branch; one line per field says it best.
-      if (seenPaths.has(field) || error.keyword === 'boolean') continue;
-      seenPaths.add(field);
-      messages.push(describeField(field, properties[field], error));
+      if (seenFields.has(field) || error.keyword === 'boolean') continue;
+      seenFields.add(field);
+      const ofField = errors.filter((e) => e.keyword !== 'boolean' && e.instancePath !== '' && fieldName(e.instancePath) === field);
+      messages.push(describeField(field, properties[field], ofField));
     }
   }
   return messages.join('; ');
 }
 
-function describeField(field: string, schema: TSchema | undefined, error: SchemaError): string {
+function describeField(field: string, schema: TSchema | undefined, errors: SchemaError[]): string {
   const s = (schema ?? {}) as { anyOf?: { type: string }[]; pattern?: string; examples?: unknown[] };
-  if (s.anyOf !== undefined) return `field '${field}' must be ${s.anyOf.map((b) => `a ${b.type}`).join(' or ')}`;
+  if (s.anyOf !== undefined) {
+    // The branch of the value's own type says what is wrong (an empty string, a list too long);
+    // when no branch has the value's type, the types allowed do.
+    const inBranch = errors.find((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.instancePath.split('/').length === 2));
+    if (inBranch !== undefined) return `field '${itemName(inBranch.instancePath)}' ${inBranch.message}`;
+    return `field '${field}' must be ${s.anyOf.map((b) => `${b.type === 'array' ? 'an' : 'a'} ${b.type}`).join(' or ')}`;
+  }
+  const error = errors[0]!;
   if (error.keyword === 'pattern') {
     const example = s.examples?.[0] === undefined ? '' : ` such as ${String(s.examples[0])}`;
     return `field '${field}' must match ${s.pattern}${example}`;
@@ -155,7 +170,17 @@ function describeField(field: string, schema: TSchema | undefined, error: Schema
 }
 
 function fieldName(instancePath: string): string {
-  return instancePath.slice(1).split('/')[0]!.replace(/~1/g, '/').replace(/~0/g, '~');
+  return unescapePointer(instancePath.slice(1).split('/')[0]!);
+}
+
+/** `/match/1` is `match[1]`: the field, then the item. */
+function itemName(instancePath: string): string {
+  const [field, ...items] = instancePath.slice(1).split('/');
+  return `${unescapePointer(field!)}${items.map((item) => `[${unescapePointer(item)}]`).join('')}`;
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function truncate(text: string): string {

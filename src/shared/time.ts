@@ -15,7 +15,8 @@ const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d
 const DURATION_UNITS = ['y', 'w', 'd', 'h', 'm', 's', 'ms'] as const;
 const NUMBER = /^\d+(?:\.\d+)?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const RELATIVE = /^now(?:([+-])(.+))?$/;
+// `now`, `now-1h`, `now+5m`, and `-1h` for `now-1h`.
+const RELATIVE = /^(?:now|(?=-))(?:([+-])(.+))?$/;
 
 export const TIME_HELP = 'use RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), now / now-1h, or a duration ago (1h)';
 
@@ -35,7 +36,7 @@ export function parseDuration(text: string): number | undefined {
   return DURATION_UNITS.reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNIT_SECONDS[unit]!, 0);
 }
 
-/** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `now+5m`, or `1h` (an hour ago). */
+/** Parses a time into Unix seconds: RFC3339, Unix seconds, `now`, `now-1h`, `-1h`, `now+5m`, or `1h` (an hour ago). */
 export function parseTime(field: string, value: string | number, nowSeconds: number): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value >= 0) return unixSeconds(field, value);

@@ -80,12 +80,13 @@ interface JsonSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  maxItems?: number;
 }
 
 function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolInputSchema {
   const s = schema as JsonSchema;
   if (s.anyOf !== undefined) {
-    // A string-or-number field is offered as a string: the handler accepts both.
+    // A string-or-number (or string-or-list) field is offered as a string: the handler accepts both.
     const first = toToolSchema(s.anyOf[0]!, dropUntyped);
     return { ...first, description: joinText(s.description, accepts(s.anyOf)) };
   }
@@ -103,8 +104,11 @@ function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolIn
 }
 
 function accepts(branches: JsonSchema[]): string | undefined {
-  const types = branches.map((b) => b.type);
-  return types.includes('number') ? 'A number is accepted too.' : undefined;
+  const list = branches.find((b) => b.type === 'array');
+  return joinText(
+    branches.some((b) => b.type === 'number') ? 'A number is accepted too.' : undefined,
+    list === undefined ? undefined : `A list of up to ${list.maxItems} is accepted too.`,
+  );
 }
 
 function constraints(s: JsonSchema): string | undefined {

@@ -58,9 +58,12 @@ describe('list_rules', () => {
   });
 
   it.each([
-    ['alert', 'alerting'],
-    ['record', 'recording'],
-  ])('type %s keeps the %s rules, and asks Prometheus for them only', async (type, kept) => {
+    ['alert', 'alerting', 'alert'],
+    ['record', 'recording', 'record'],
+    // As the answers spell the types: asked of Prometheus by its own names.
+    ['alerting', 'alerting', 'alert'],
+    ['recording', 'recording', 'record'],
+  ])('type %s keeps the %s rules, and asks Prometheus for them only (type=%s)', async (type, kept, sent) => {
     const handler = await harness.handler('alerting');
     const groups = only(RULE_GROUPS, (r) => r.type === kept);
     const total = groups.flatMap((g) => g.rules).length;
@@ -70,7 +73,7 @@ describe('list_rules', () => {
       status: 'success',
       data: { groups, total, truncated: false },
     });
-    expect(harness.front.requests[0]!.params).toEqual({ type: [type] });
+    expect(harness.front.requests[0]!.params).toEqual({ type: [sent] });
   });
 
   it('filters by type itself when the server answers every rule', async () => {
@@ -166,13 +169,49 @@ describe('list_rules', () => {
 });
 
 describe('list_alerts', () => {
-  it('answers events/alerting.json with the active alerts, by alert name', async () => {
+  it("answers events/alerting.json with the active alerts, by alert name, each with its rule's expression, for and group", async () => {
     const handler = await harness.handler('alerting');
     const result = (await handler(loadEvent('alerting'), lambdaContext())) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA.alerting });
-    expect(harness.front.requests).toHaveLength(1);
-    expect(harness.front.requests[0]).toMatchObject({ endpoint: 'alerts', params: {} });
+    expect(ACTIVE_ALERTS.map((a) => [a.labels.alertname, a.expression, a.for, a.group])).toEqual([
+      ['AlwaysFiring', 'vector(1)', 0, 'fixture-alerts'],
+      ['AlwaysPending', 'vector(1)', 3600, 'fixture-alerts'],
+    ]);
+    // The alerts, and the alerting rules they come from (in parallel).
+    const requests = [...harness.front.requests].sort((a, b) => (a.endpoint! < b.endpoint! ? -1 : 1));
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({ endpoint: 'alerts', params: {} });
+    expect(requests[1]).toMatchObject({ endpoint: 'rules', params: { type: ['alert'] } });
+  });
+
+  it('takes the rule of an alert by its labels when rules share a name, else the only rule of its name', async () => {
+    const handler = await harness.handler('alerting');
+    const alert = (labels: Record<string, string>) => ({ labels, annotations: {}, state: 'firing', activeAt: '2023-04-01T00:00:00Z', value: '1e+00' });
+    const warning = alert({ alertname: 'Latency', severity: 'warning' });
+    const critical = alert({ alertname: 'Latency', severity: 'critical' });
+    const unknownLatency = alert({ alertname: 'Latency', severity: 'info' });
+    const disk = alert({ alertname: 'Disk', instance: 'a' });
+    const rule = (name: string, query: string, duration: number, alerts: object[]) => ({ type: 'alerting', name, query, duration, health: 'ok', state: 'firing', alerts });
+    const rules = {
+      groups: [
+        { name: 'slow', file: 'f', rules: [rule('Latency', 'latency > 1', 300, [warning])] },
+        { name: 'fast', file: 'f', rules: [rule('Latency', 'latency > 5', 60, [critical]), rule('Disk', 'disk > 0.9', 600, [])] },
+      ],
+    };
+    harness.front.fault = (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: req.endpoint === 'rules' ? rules : { alerts: [warning, critical, unknownLatency, disk] } }));
+      return true;
+    };
+    expect(envelopeOf(await handler({ operation: 'list_alerts' }, lambdaContext())).data.alerts).toEqual([
+      // Disk's rule lists no such alert (it became active between the two calls): its name alone tells.
+      { ...disk, expression: 'disk > 0.9', for: 600, group: 'fast' },
+      { ...critical, expression: 'latency > 5', for: 60, group: 'fast' },
+      // Two rules named Latency, neither with these labels: no rule is guessed.
+      unknownLatency,
+      { ...warning, expression: 'latency > 1', for: 300, group: 'slow' },
+    ]);
   });
 
   it("keeps each alert's activeAt exactly as Prometheus reports it, a time already past", async () => {
@@ -215,7 +254,9 @@ describe('list_alerts', () => {
       value: '1e+00',
     });
     const sent = [alert('B', {}), alert('A', { z: '1' }), alert('AB', {}), alert('A', { instance: 'b' }), alert('A', { instance: 'a', z: '0' })];
-    harness.front.fault = (_req, res) => {
+    harness.front.fault = (req, res) => {
+      // The rules come from Prometheus: none has these names, so the alerts come back as sent.
+      if (req.endpoint !== 'alerts') return false;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'success', data: { alerts: sent } }));
       return true;
@@ -235,7 +276,7 @@ describe('through the router and the gateway', () => {
   });
 
   it.each([
-    ['list_rules', { type: 'alert' }, { groups: only(RULE_GROUPS, (r) => r.type === 'alerting'), total: RULE_COUNT - 1, truncated: false }],
+    ['list_rules', { type: 'alerting' }, { groups: only(RULE_GROUPS, (r) => r.type === 'alerting'), total: RULE_COUNT - 1, truncated: false }],
     ['list_alerts', { state: 'pending' }, { alerts: ACTIVE_ALERTS.filter((a) => a.state === 'pending'), total: 1, truncated: false }],
   ] as const)('answers the gateway tool %s (flat arguments, prefixed tool name), on the router and on its function', async (tool, args, data) => {
     expect(TOOL_NAMES).toContain(tool);

@@ -79,6 +79,23 @@ describe('list_labels', () => {
     expect(labels).toContain('exported_job');
   });
 
+  it('sends -1h as the Unix seconds an hour ago, as now-1h', async () => {
+    const discovery = await harness.handler('discovery');
+    const before = Date.now() / 1000;
+    expect(envelopeOf(await discovery({ operation: 'list_labels', start: '-1h' }, lambdaContext())).status).toBe('success');
+    const after = Date.now() / 1000;
+    const sent = Number(harness.front.requests[0]!.params.start![0]);
+    expect(sent).toBeGreaterThanOrEqual(before - 3600 - 0.001);
+    expect(sent).toBeLessThanOrEqual(after - 3600 + 0.001);
+  });
+
+  it('takes several selectors, sent as repeated match[]: the labels of the series matching any', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'list_labels', match: ['up', 'node_cpu_seconds_total'], ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { labels: ['__name__', 'cpu', 'instance', 'job', 'mode'], total: 5, truncated: false } });
+    expect(harness.front.requests[0]).toMatchObject({ method: 'GET', params: { 'match[]': ['up', 'node_cpu_seconds_total'], ...WINDOW_PARAMS } });
+  });
+
   it('sends no time without start and end: the answer covers all the data, the live scrape included', async () => {
     const discovery = await harness.handler('discovery');
     const result = envelopeOf(await discovery({ operation: 'list_labels' }, lambdaContext()));
@@ -110,6 +127,14 @@ describe('label_values', () => {
       params: { 'match[]': ['up'], ...WINDOW_PARAMS },
       status: 200,
     });
+  });
+
+  it('takes several selectors: the values on the series matching any', async () => {
+    const discovery = await harness.handler('discovery');
+    const match = ['up{instance="node-1:9100"}', 'up{instance="localhost:9090"}'];
+    const result = await discovery({ operation: 'label_values', label: 'instance', match, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { values: ['localhost:9090', 'node-1:9100'], total: 2, truncated: false } });
+    expect(harness.front.requests[0]).toMatchObject({ method: 'GET', endpoint: 'label/instance/values', params: { 'match[]': match, ...WINDOW_PARAMS } });
   });
 
   it('lists metric names as the values of __name__, cut by limit with a note', async () => {
@@ -152,6 +177,18 @@ describe('series', () => {
     expect(harness.front.requests[0]).toMatchObject({ method: 'GET', endpoint: 'series', params: { 'match[]': ['{job="node"}'], ...WINDOW_PARAMS } });
   });
 
+  it('takes several selectors: the union of their series, each series once', async () => {
+    const discovery = await harness.handler('discovery');
+    // The first two are inside the third: the union is the node series, seven.
+    const match = ['node_memory_MemAvailable_bytes', 'up{job="node"}', '{job="node"}'];
+    const result = await discovery({ operation: 'series', match, ...WINDOW }, lambdaContext());
+    expect(result).toEqual({ status: 'success', data: { series: NODE_SERIES, total: 7, truncated: false, by_metric: NODE_BY_METRIC } });
+    expect(harness.front.requests[0]).toMatchObject({ method: 'GET', endpoint: 'series', params: { 'match[]': match, ...WINDOW_PARAMS } });
+    const two = envelopeOf(await discovery({ operation: 'series', match: ['node_memory_MemAvailable_bytes', 'up{job="node"}'], ...WINDOW }, lambdaContext()));
+    expect(two.data.by_metric).toEqual({ node_memory_MemAvailable_bytes: 2, up: 2 });
+    expect(two.data.series).toEqual(NODE_SERIES.filter((s) => s.__name__ !== 'node_cpu_seconds_total'));
+  });
+
   it('counts every matched series by metric, whatever the limit kept', async () => {
     const discovery = await harness.handler('discovery');
     const result = await discovery({ operation: 'series', match: '{job="node"}', limit: 2, ...WINDOW }, lambdaContext());
@@ -190,6 +227,19 @@ describe('series', () => {
     const result = envelopeOf(await discovery({ operation: 'series', match: LONG_NODE_MATCH, ...WINDOW }, lambdaContext()));
     expect(result.data).toEqual({ series: NODE_SERIES, total: 7, truncated: false, by_metric: NODE_BY_METRIC });
     expect(harness.front.requests.map((r) => [r.method, r.endpoint, r.status])).toEqual([['POST', 'series', 200]]);
+  });
+
+  it('sends several selectors past the GET limit as one POST form, each a match[]', async () => {
+    const discovery = await harness.handler('discovery');
+    const match = [LONG_NODE_MATCH, 'up{instance="localhost:9090"}'];
+    const result = envelopeOf(await discovery({ operation: 'series', match, ...WINDOW }, lambdaContext()));
+    const localhost = family('up').series.filter((s) => s.labels.instance === 'localhost:9090').map((s) => ({ __name__: 'up', ...s.labels }));
+    expect(localhost).toHaveLength(1);
+    // Sorted in: up{instance="localhost:9090"} before the node instances' up.
+    const series = [...NODE_SERIES.filter((s) => s.__name__ !== 'up'), ...localhost, ...NODE_SERIES.filter((s) => s.__name__ === 'up')];
+    expect(result.data).toEqual({ series, total: 8, truncated: false, by_metric: { ...NODE_BY_METRIC, up: 3 } });
+    expect(harness.front.requests).toHaveLength(1);
+    expect(harness.front.requests[0]).toMatchObject({ method: 'POST', endpoint: 'series', params: { 'match[]': match }, status: 200 });
   });
 });
 

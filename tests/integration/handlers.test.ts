@@ -58,6 +58,17 @@ describe('query', () => {
     expect(relative).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
   });
 
+  it('reads -1h as now-1h', async () => {
+    const handler = await harness.handler('query');
+    const before = Date.now() / 1000;
+    const result = envelopeOf(await handler({ query: 'vector(3)', time: '-1h' }, lambdaContext()));
+    const after = Date.now() / 1000;
+    const sent = Number(harness.front.requests[0]!.params.time![0]);
+    expect(sent).toBeGreaterThanOrEqual(before - 3600 - 0.001);
+    expect(sent).toBeLessThanOrEqual(after - 3600 + 0.001);
+    expect(result.data).toEqual({ resultType: 'vector', result: [{ metric: {}, value: [sent, '3'] }] });
+  });
+
   it('sends a long query as a POST form', async () => {
     const handler = await harness.handler('query');
     const hosts = Array.from({ length: 300 }, (_, i) => `host-${i}:9100`).join('|');
@@ -91,6 +102,30 @@ describe('range-query', () => {
       endpoint: 'query_range',
       params: { start: [String(T0)], end: [String(T0 + 3600)], step: ['300'] },
     });
+  });
+
+  it('ends at now without end: from -2m every minute, three points', async () => {
+    const handler = await harness.handler('range-query');
+    const before = Date.now() / 1000;
+    const result = envelopeOf(await handler({ query: 'vector(1)', start: '-2m', step: 60 }, lambdaContext()));
+    const after = Date.now() / 1000;
+    const { start, end } = harness.front.requests[0]!.params;
+    const [sentStart, sentEnd] = [Number(start![0]), Number(end![0])];
+    expect(sentEnd).toBeGreaterThanOrEqual(before - 0.001);
+    expect(sentEnd).toBeLessThanOrEqual(after + 0.001);
+    expect(sentEnd - sentStart).toBeCloseTo(120, 3);
+    expect(result).toEqual({
+      status: 'success',
+      data: { resultType: 'matrix', result: [{ metric: {}, values: [0, 60, 120].map((t) => [sentStart + t, '1']) }] },
+    });
+  });
+
+  it('chooses its step for a range without end', async () => {
+    const handler = await harness.handler('range-query');
+    const result = envelopeOf(await handler({ query: 'vector(1)', start: '1h' }, lambdaContext()));
+    expect(harness.front.requests[0]!.params.step).toEqual(['15']);
+    expect((result as { step?: number }).step).toBe(15);
+    expect(result.data.result[0].values).toHaveLength(241);
   });
 
   it('accepts a step in seconds and flat arguments', async () => {
@@ -156,6 +191,10 @@ describe('list-metrics', () => {
       truncated: false,
     });
     expect(harness.front.requests[0]!.params['match[]']).toEqual(['{job="node"}']);
+
+    const several = envelopeOf(await handler({ match: ['up', 'node_memory_MemAvailable_bytes'] }, lambdaContext()));
+    expect(several.data).toEqual({ metrics: ['node_memory_MemAvailable_bytes', 'up'], total: 2, truncated: false });
+    expect(harness.front.requests[1]).toMatchObject({ method: 'GET', params: { 'match[]': ['up', 'node_memory_MemAvailable_bytes'] } });
 
     const limited = envelopeOf(await handler({ limit: 2 }, lambdaContext()));
     expect(limited.data).toEqual({ metrics: ALL_METRICS.slice(0, 2), total: ALL_METRICS.length, truncated: true });

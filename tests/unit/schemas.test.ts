@@ -14,7 +14,14 @@ describe('validateArgs', () => {
 
   it.each([
     ['query', {}, "missing required field 'query'"],
-    ['range_query', { query: 'up' }, "missing required field 'start'; missing required field 'end'"],
+    ['range_query', { query: 'up' }, "missing required field 'start'"],
+    ['list_rules', { type: 'rule' }, "field 'type' must match ^(alert|alerting|record|recording)$"],
+    ['series', { match: [] }, "field 'match' must not have fewer than 1 items"],
+    ['series', { match: Array(21).fill('up') }, "field 'match' must not have more than 20 items"],
+    ['list_labels', { match: ['up', ''] }, "field 'match[1]' must not have fewer than 1 characters"],
+    ['label_values', { label: 'job', match: 7 }, "field 'match' must be a string or an array"],
+    ['list_metrics', { match: '' }, "field 'match' must not have fewer than 1 characters"],
+    ['query', { query: 'up', time: '' }, "field 'time' must not have fewer than 1 characters"],
     ['query', { query: 5 }, "field 'query' must be string"],
     ['query', { query: '' }, "field 'query' must not have fewer than 1 characters"],
     ['query', { query: 'up', time: true }, "field 'time' must be a string or a number"],
@@ -34,6 +41,17 @@ describe('validateArgs', () => {
     const call = () => validateArgs(operation, value);
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(message);
+  });
+
+  it('takes range_query without end, list_rules types as answers spell them, and one selector or a list of them', () => {
+    expect(validateArgs('range_query', { query: 'up', start: '-1h' })).toEqual({ query: 'up', start: '-1h' });
+    for (const type of ['alert', 'alerting', 'record', 'recording']) expect(validateArgs('list_rules', { type })).toEqual({ type });
+    const twenty = Array.from({ length: 20 }, (_, i) => `up{i="${i}"}`);
+    for (const op of ['list_metrics', 'list_labels', 'series']) {
+      expect(validateArgs(op, { match: 'up' })).toEqual({ match: 'up' });
+      expect(validateArgs(op, { match: twenty })).toEqual({ match: twenty });
+    }
+    expect(validateArgs('label_values', { label: 'job', match: ['up'] })).toEqual({ label: 'job', match: ['up'] });
   });
 
   it('reads numbers and booleans sent as strings, as models often send them', () => {

@@ -15,6 +15,10 @@ describe('parseTime', () => {
     ['now-1h', NOW - 3600],
     ['now-1h30m', NOW - 5400],
     ['now+5m', NOW + 300],
+    ['-1h', NOW - 3600],
+    ['-1h30m', NOW - 5400],
+    ['-90s', NOW - 90],
+    [' -500ms ', NOW - 0.5],
     ['1h', NOW - 3600],
     ['90m', NOW - 5400],
     ['1h30m', NOW - 5400],
@@ -22,7 +26,7 @@ describe('parseTime', () => {
     expect(parseTime('time', input, NOW)).toBe(expected);
   });
 
-  it.each(['yesterday', '2023-04-01', 'now-1x', 'now-', '-5', '', 'now - 1h'])('rejects %j naming the field and the forms', (input) => {
+  it.each(['yesterday', '2023-04-01', 'now-1x', 'now-', '-5', '', 'now - 1h', '-', '--1h', '-now', '-1.5h', '+1h', '- 1h'])('rejects %j naming the field and the forms', (input) => {
     const call = () => parseTime('start', input, NOW);
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(/^field 'start' is not a valid time \(.*\): use RFC3339/);

@@ -34,7 +34,13 @@ describe('tool definitions', () => {
       description: expect.stringContaining('Must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$.'),
     });
     expect(query.time).toEqual({ type: 'string', description: expect.stringMatching(/now-1h.*A number is accepted too\.$/) });
-    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start', 'end']);
+    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start']);
+    for (const name of ['list_metrics', 'list_labels', 'label_values', 'series']) {
+      expect(toolDefinitions().find((t) => t.name === name)!.inputSchema.properties!.match).toEqual({
+        type: 'string',
+        description: expect.stringMatching(/^Series selector\(s\).* A list of up to 20 is accepted too\.$/),
+      });
+    }
   });
 
   it('tools.json is up to date with the schemas (npm run tools)', () => {
