@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REGISTRY } from '../../src/operations';
-import { toolDefinitions, type ToolInputSchema } from '../../src/shared/tools';
+import { toolDefinitions, toolDefinitionsFor, type Deployment, type ToolInputSchema } from '../../src/shared/tools';
 
 /**
- * The files generated from the tool definitions: tools.json (the local MCP server's tool
- * list, output schemas included) and the gateway target's inline tool schema in
- * template.yaml (CloudFormation's PascalCase form, without output schemas), between its
- * BEGIN/END GENERATED markers.
+ * The files generated from the tool definitions: tools.json (the full list, output schemas
+ * included, which the local MCP server trims at start to what its deployment can use:
+ * toolDefinitionsFor) and the gateway target's inline tool schema in template.yaml
+ * (CloudFormation's PascalCase form, without output schemas), between its BEGIN/END
+ * GENERATED markers.
  */
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -19,19 +20,43 @@ export function renderToolsJson(): string {
 }
 
 /** template.yaml with its generated block rewritten from the current definitions. */
+/**
+ * What the stack deploys behind the gateway: AMP, a default workspace (WorkspaceId) and
+ * ALLOWED_REGIONS set to its own region, so `region` can name nothing else. Whether
+ * AllowedWorkspaceIds adds workspaces is known only at deploy: `workspace_id` is listed
+ * under the HasAllowedWorkspace1 condition.
+ */
+const GATEWAY_DEPLOYMENT: Deployment = {
+  sigv4: true,
+  defaultRegion: 'us-east-1',
+  allowedRegions: new Set(['us-east-1']),
+  defaultWorkspaceId: 'ws-00000000-0000-0000-0000-000000000000',
+  allowedWorkspaceIds: new Set(['ws-00000000-0000-0000-0000-000000000000', 'ws-00000000-0000-0000-0000-000000000001']),
+};
+
+/**
+ * The gateway has no server instructions: the conventions the MCP server's instructions
+ * state, in one line of the first tool's description.
+ */
+export const GATEWAY_CONVENTIONS =
+  'All tools: start with list_metrics, then list_labels/label_values; times are RFC3339, Unix seconds, now-1h or 1h (ago); ' +
+  'format compact (lossless) or summary (min/max/avg) shrinks answers; errors are {"status":"error","error":{"type","message"}}; ' +
+  '"truncated" comes with a "note".';
+
 export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'utf8')): string {
-  const tools = toolDefinitions(REGISTRY);
+  const tools = toolDefinitionsFor(GATEWAY_DEPLOYMENT, toolDefinitions(REGISTRY));
   // JSON is YAML: one flow-style line per tool keeps the blocks readable and diffable.
   const withConditions = replaceBlock(template, 'TOOL CONDITIONS', (indent) =>
     tools.map((tool) => `${indent}${conditionName(tool.name)}: ${JSON.stringify(enabledCondition(tool.name))}`),
   );
   return replaceBlock(withConditions, 'TOOL SCHEMA', (indent) => [
     `${indent}InlinePayload:`,
-    ...tools.map((tool) => {
+    ...tools.map((tool, i) => {
       // No OutputSchema: AWS does not document that the gateway returns structuredContent
       // for Lambda targets, and MCP clients (the SDKs) refuse a result without it from a
       // tool that declares one. The text content carries the same envelope.
-      const definition = { Name: tool.name, Description: tool.description, InputSchema: pascal(tool.inputSchema) };
+      const description = i === 0 ? `${tool.description} ${GATEWAY_CONVENTIONS}` : tool.description;
+      const definition = { Name: tool.name, Description: description, InputSchema: gatewaySchema(tool.inputSchema) };
       return `${indent}  - ${JSON.stringify({ 'Fn::If': [conditionName(tool.name), definition, { Ref: 'AWS::NoValue' }] })}`;
     }),
   ]);
@@ -71,10 +96,21 @@ interface PascalSchema {
   Items?: PascalSchema;
 }
 
+/** The input schema, with workspace_id only when AllowedWorkspaceIds names a workspace besides WorkspaceId. */
+function gatewaySchema(schema: ToolInputSchema): PascalSchema {
+  const result = pascal(schema);
+  const workspaceId = result.Properties?.workspace_id;
+  if (workspaceId === undefined) return result;
+  const conditional = { 'Fn::If': ['HasAllowedWorkspace1', workspaceId, { Ref: 'AWS::NoValue' }] } as unknown as PascalSchema;
+  return { ...result, Properties: { ...result.Properties, workspace_id: conditional } };
+}
+
+/** CloudFormation's form; it has no enum (AgentCore's SchemaDefinition), so the values go into the description. */
 function pascal(schema: ToolInputSchema): PascalSchema {
+  const description = schema.enum === undefined ? schema.description : [schema.description, `One of: ${schema.enum.join(', ')}.`].filter(Boolean).join(' ');
   return {
     Type: schema.type,
-    ...(schema.description === undefined ? {} : { Description: schema.description }),
+    ...(description === undefined ? {} : { Description: description }),
     ...(schema.properties === undefined
       ? {}
       : { Properties: Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, pascal(v)])) }),

@@ -2,11 +2,12 @@ import { Server, type CallToolResult, type Tool } from '@modelcontextprotocol/se
 import type { Context } from 'aws-lambda';
 import type { Envelope } from '../shared/responses';
 import { config } from '../shared/config';
+import { toolDefinitionsFor } from '../shared/tools';
 import TOOLS from '../../tools.json';
 
 /**
  * The local MCP server: the same tools as the gateway, with the same input schemas
- * (tools.ts, written to tools.json) and, here only, output schemas and structured
+ * (tools.ts, written to tools.json, trimmed at start to the deployment) and, here only, output schemas and structured
  * results (the gateway is not documented to return them). Each call goes through the
  * router handler exactly as AgentCore Gateway's calls do (flat arguments, tool name in
  * the client context).
@@ -28,16 +29,19 @@ import TOOLS from '../../tools.json';
 const TOOL_TIMEOUT_MS = 60_000;
 
 /**
- * What every tool shares, said once (MCP `instructions`); each tool's description has
- * the rest. Kept short: hosts put it in the model's context (a test holds it to 150 tokens).
+ * What every tool shares, said once (MCP `instructions`); each tool's description and
+ * arguments have only their own. Kept short: hosts put it in the model's context with
+ * the tool list (a test holds both together to 2,000 tokens, this to 250).
  */
 export const INSTRUCTIONS =
   'Prometheus tools. Workflow: list_metrics finds metric names, list_labels and label_values their labels and ' +
   'values, then query (one instant) or range_query (over time); list_alerts and list_rules show what alerts; ' +
   'server_info helps when calls fail. Times: RFC3339, Unix seconds, now-1h, or a duration meaning that long ago ' +
-  '(1h). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
-  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the query. format ' +
-  '"compact" (lossless) or "summary" shrinks answers.';
+  '(1h). Without start, list_labels, label_values and series read all the data held: pass start (1h) for recent series. ' +
+  'format: prometheus (unchanged), compact (lossless, about a third of the size) or summary (per series first, last, ' +
+  'min, max, avg). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
+  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the request; an empty query ' +
+  'answer comes with "hints" (names that do not exist, similar ones that do).';
 
 /**
  * 2026-07-28 cache hints: the tool list and the discover answer change only when the
@@ -46,8 +50,13 @@ export const INSTRUCTIONS =
  */
 const LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
 
-/** Built once per process (an HTTP server builds a Server per request); every input schema is an object's. */
-const tools = enabledTools(TOOLS as unknown as Tool[], config.enabledTools);
+/**
+ * Built once per process (an HTTP server builds a Server per request); every input schema
+ * is an object's. tools.json is the full list; what cannot apply to this deployment
+ * (toolDefinitionsFor: workspaces and AMP's guardrails with PROMETHEUS_URL, workspace_id
+ * with one workspace) is left out, after ENABLED_TOOLS is checked against the full list.
+ */
+const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools));
 const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
 let router: Promise<typeof import('../handlers/integration')> | undefined;
 

@@ -13,9 +13,9 @@ import type { OperationResult } from './types';
 
 export const timeWindow = {
   start: Optional(
-    time("Only series with samples at or after this time. Without start and end, the server's default applies (Prometheus: all the data it holds)."),
+    time('Only series with samples since then; without it, all the data held.'),
   ),
-  end: Optional(time('Only series with samples at or before this time; not before start.')),
+  end: Optional(time('Only series with samples until then.')),
 };
 
 /** One `match[]` per selector, as Prometheus takes several, each checked first. */

@@ -9,11 +9,8 @@ export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
 export const labelValues = defineOperation({
   name: 'label_values',
   description:
-    'List the values of one label across the series in the workspace, sorted: which jobs, instances, modes… exist, to write ' +
-    'exact matchers. The usual workflow: list_metrics, list_labels, label_values, then query. ' +
-    'Example: {"label": "instance", "match": "up{job=\\"node\\"}", "start": "1h"}. label __name__ lists metric names. ' +
-    'Answers {values, total, truncated}; a list cut by limit says so in `truncated` and `note`. ' +
-    'Without start, Prometheus looks at all the data it holds, old series included: pass start (e.g. "1h") for the series of the last hour.',
+    "List one label's values, sorted, to write exact matchers. " +
+    'Example: {"label": "instance", "match": "up{job=\\"node\\"}", "start": "1h"}.',
   args: TObject(
     {
       ...target,
@@ -21,9 +18,9 @@ export const labelValues = defineOperation({
         pattern: LABEL_NAME_PATTERN,
         maxLength: 1024,
         examples: ['job'],
-        description: 'The label name, e.g. job, instance or __name__ (letters, digits and _, not starting with a digit).',
+        description: 'Label name, e.g. job; __name__ lists metric names.',
       }),
-      match: Optional(selectors('Series selector(s): only the values on these series, e.g. up or {job="node"}.')),
+      match: Optional(selectors('Series selector(s): only their values.')),
       ...timeWindow,
       limit: Optional(limit('label values')),
     },

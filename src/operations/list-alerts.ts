@@ -15,16 +15,12 @@ interface PrometheusAlert {
 export const listAlerts = defineOperation({
   name: 'list_alerts',
   description:
-    'List the alerts that are active now: firing, or pending (their condition holds but not yet for the rule\'s `for`). ' +
-    'Use it to answer "what is wrong right now?", before digging in with query. ' +
-    'Example: {"state": "firing"}. Each alert has its labels (alertname, severity…), annotations (summary, description, runbook…), ' +
-    'state, activeAt (RFC3339: when its condition started to hold), value (the expression\'s value, as text), ' +
-    "and its rule's expression, for (seconds) and group. " +
-    'Sorted by alertname, then labels; an answer cut by limit says so in `truncated` and `note`. An empty list means nothing is firing or pending.',
+    'List the alerts active now, firing or pending (condition true, not yet for `for`), with labels, annotations, ' +
+    "activeAt, value and their rule's expression: what is wrong right now. Empty: nothing is. Example: {\"state\": \"firing\"}.",
   args: TObject(
     {
       ...target,
-      state: Optional(TString({ pattern: '^(firing|pending)$', description: 'Only firing alerts (firing) or only pending ones (pending).' })),
+      state: Optional(TString({ pattern: '^(firing|pending)$', description: 'Only alerts in this state.' })),
       limit: Optional(limit('alerts')),
     },
     { additionalProperties: false },

@@ -6,15 +6,12 @@ import { defineOperation } from './types';
 export const listLabels = defineOperation({
   name: 'list_labels',
   description:
-    'List the label names (job, instance, mode…) of the series in the workspace, sorted: what a query can filter and group by. ' +
-    'The usual workflow: list_metrics to find a metric, list_labels with match to see its labels, label_values for the values ' +
-    'of one label, then query. Example: {"match": "node_cpu_seconds_total", "start": "1h"}. ' +
-    'Answers {labels, total, truncated}; a list cut by limit says so in `truncated` and `note`. ' +
-    'Without start, Prometheus looks at all the data it holds, old series included: pass start (e.g. "1h") for the series of the last hour.',
+    'List label names (job, instance…), sorted: what a query can filter and group by. ' +
+    'Example: {"match": "node_cpu_seconds_total", "start": "1h"}.',
   args: TObject(
     {
       ...target,
-      match: Optional(selectors('Series selector(s): only the labels of these series, e.g. node_cpu_seconds_total or {job="node"}.')),
+      match: Optional(selectors('Series selector(s): only their labels.')),
       ...timeWindow,
       limit: Optional(limit('label names')),
     },

@@ -12,16 +12,14 @@ interface MetricMetadata {
 export const listMetrics = defineOperation({
   name: 'list_metrics',
   description:
-    'List the metric names in the workspace, sorted: the first step before writing PromQL ' +
-    '(then list_labels / label_values to find label values, then query or range_query). ' +
-    'Example: {"match": "{job=\\"node\\"}", "limit": 200}. Answers {metrics, total, truncated}; with include_metadata, ' +
-    "also each metric's type (counter, gauge, histogram, summary), help text and unit. Counters end in _total: query them with rate().",
+    'List metric names, sorted: the first step before writing PromQL. Counters end in _total: query them with rate(). ' +
+    'Example: {"match": "{job=\\"node\\"}", "limit": 200}.',
   args: TObject(
     {
       ...target,
-      match: Optional(selectors('Series selector(s) restricting the metrics listed, e.g. {job="node"}.')),
+      match: Optional(selectors('Series selector(s): only their metrics.')),
       limit: Optional(limit('metric names')),
-      include_metadata: Optional(TBoolean({ description: "Also return each metric's type, help and unit." })),
+      include_metadata: Optional(TBoolean({ description: 'Add each type, help and unit.' })),
     },
     { additionalProperties: false },
   ),

@@ -31,20 +31,15 @@ const RULE_TYPES = { alert: 'alerting', record: 'recording' } as const;
 export const listRules = defineOperation({
   name: 'list_rules',
   description:
-    'List the recording and alerting rules the workspace evaluates, by group (sorted by name, rules by name within a group). ' +
-    'Use it to see what is alerted on and with which thresholds, why an alert fires (its query, for and labels), ' +
-    'which recorded series exist and how they are computed, or which rules are broken (health "err", with lastError). ' +
-    'Example: {"type": "alert", "group": "node-alerts"}. Each rule has name, type (alerting or recording), query, health, ' +
-    'lastError when any, labels and annotations when any; alerting rules also duration (their `for`, in seconds), ' +
-    'state (inactive, pending or firing) and activeAlerts (list_alerts shows those alerts). ' +
-    'An answer cut by limit says so in `truncated` and `note`.',
+    'List recording and alerting rules by group: what is alerted on and how (query, `for` as duration in seconds, labels), ' +
+    'what recorded series compute, and broken rules (health "err", lastError). Example: {"type": "alert"}.',
   args: TObject(
     {
       ...target,
       type: Optional(
-        TString({ pattern: '^(alert|alerting|record|recording)$', description: 'Only alerting or only recording rules.' }),
+        TString({ pattern: '^(alert|alerting|record|recording)$', description: 'Only alerting or recording rules.' }),
       ),
-      group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only the rule group of exactly this name.' })),
+      group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only the group of this name.' })),
       limit: Optional(limit('rules')),
     },
     { additionalProperties: false },

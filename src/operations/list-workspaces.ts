@@ -32,23 +32,19 @@ interface ListedWorkspace {
 export const listWorkspaces = defineOperation({
   name: 'list_workspaces',
   description:
-    'List the Amazon Managed Service for Prometheus workspaces these tools may query in a region, sorted by workspace_id: ' +
-    'their alias (a human name such as "production") and status (ACTIVE can be queried). Use it first when you do not know ' +
-    'which workspace holds the metrics, then pass its workspace_id to the other tools. Example: {"alias": "prod"} ' +
-    '(aliases starting with "prod"). Answers {workspaces, total, truncated, source}; with an allow-list deployed, only the ' +
-    'workspaces it allows. Against a self-managed Prometheus (source PROMETHEUS_URL) the one endpoint configured is listed, ' +
-    'not checked: server_info checks that it answers.',
+    'List the AMP workspaces these tools may query, with alias (e.g. "production") and status (ACTIVE can be queried): ' +
+    'which workspace_id holds the metrics. Example: {"alias": "prod"}.',
   args: TObject(
     {
       workspace_id: Optional(
         TString({
           pattern: WORKSPACE_ID_PATTERN,
           examples: ['ws-12345678-abcd-1234-efgh-123456789012'],
-          description: 'Only this workspace: to check its alias and status.',
+          description: 'Only this workspace.',
         }),
       ),
       region: target.region,
-      alias: Optional(TString({ minLength: 1, maxLength: 100, description: 'Only workspaces whose alias starts with this text.' })),
+      alias: Optional(TString({ minLength: 1, maxLength: 100, description: 'Only aliases starting with this.' })),
     },
     { additionalProperties: false },
   ),

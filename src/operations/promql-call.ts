@@ -14,19 +14,13 @@ import type { OperationContext, OperationResult } from './types';
 
 export const formatArg = TString({
   pattern: `^(${FORMATS.join('|')})$`,
-  description:
-    'Answer format: prometheus (default, Prometheus\' JSON unchanged), compact (lossless and about a third of the size: ' +
-    'labels once per series, a matrix\'s timestamps as start + i * step, values as numbers where exact), or summary ' +
-    '(per series: first, last, min and max with their times, avg and count; best for "is this high?").',
+  description: 'Answer format; default prometheus.',
 });
 
 const threshold = (which: string) =>
   Integer({
     minimum: 1,
-    description:
-      `AMP's max_samples_processed_${which}_threshold for this query: ` +
-      (which === 'warning' ? 'above it AMP adds a warning' : 'above it AMP refuses the query (not billed)') +
-      '. May lower the deployment\'s own threshold, never raise it. Sent to AMP only.',
+    description: which === 'warning' ? 'AMP warns above this many samples processed.' : 'AMP refuses the query (unbilled) above this many samples processed.',
   });
 
 export const guardrailArgs = {
@@ -47,7 +41,8 @@ export interface PromQLCall {
   };
   endpoint: 'query' | 'query_range';
   params: [string, string][];
-  /** range_query's step in seconds, for the compact format's timestamps. */
+  /** range_query's start and step in seconds, for the compact format's timestamps and resampling. */
+  start?: number;
   step?: number;
 }
 
@@ -82,6 +77,9 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
     data: formatData(limited.data, args.format as Format | undefined, call.step),
     count,
     upstreamBytes: answer.bytes,
+    ...(call.start === undefined || call.step === undefined
+      ? {}
+      : { range: { data: limited.data, format: args.format as Format | undefined, start: call.start, step: call.step } }),
     ...(limited.notes.length === 0 ? {} : { notes: limited.notes }),
     ...(remarks.length === 0 ? {} : { remarks }),
     ...(hints.length === 0 ? {} : { extra: { hints } }),

@@ -8,19 +8,14 @@ import { defineOperation } from './types';
 export const query = defineOperation({
   name: 'query',
   description:
-    'Run an instant PromQL query: the value of each matching series at one moment (now, or `time`). ' +
-    'Use it for current values, counts, rates and top-k questions; use range_query for trends over time. ' +
-    'Workflow: list_metrics to find the metric, list_labels and label_values to find the right label values, then query. ' +
-    'Example: {"query": "sum by (job) (rate(http_requests_total[5m]))"}. ' +
-    "Answers Prometheus' {resultType, result}: each series has its labels and [Unix seconds, \"value as a string\"]; " +
-    'rates are per second. format: "compact" is smaller and lossless, "summary" gives min/max/avg. ' +
-    'An empty answer comes with `hints` (metric names or label values that do not exist, and similar ones that do). ' +
-    'A cut answer says so in `truncated` and `note`; errors come back as {status: "error", error: {type, message}} saying what to fix.',
+    'Instant PromQL query: the value of each matching series at one moment (now, or `time`), for current values, ' +
+    'counts, rates (per second) and top-k; range_query for trends. Example: {"query": "sum by (job) (rate(http_requests_total[5m]))"}. ' +
+    'Answers {resultType, result}, each series with its labels and [Unix seconds, "value"].',
   args: TObject(
     {
       ...target,
       query: promql,
-      time: Optional(time('Evaluation time; defaults to now.')),
+      time: Optional(time('Evaluation time; default now.')),
       max_series: Optional(maxSeries),
       format: Optional(formatArg),
       ...guardrailArgs,

@@ -12,23 +12,18 @@ const DEFAULT_POINTS = 250;
 export const rangeQuery = defineOperation({
   name: 'range_query',
   description:
-    'Run a PromQL range query: the values of each matching series from `start` to `end` (default now), one point every `step`. ' +
-    'Use it for trends, comparisons over time and graphs; use query for a single current value. ' +
-    'Example: {"query": "rate(node_cpu_seconds_total{mode=\\"system\\"}[5m])", "start": "1h"}. ' +
-    `Without step, about ${DEFAULT_POINTS} points are returned and the step used is in the answer's \`step\`. ` +
-    `At most ${MAX_POINTS_PER_SERIES} points per series: step >= (end - start) / ${MAX_RESOLUTION}. ` +
-    'Values are strings, timestamps Unix seconds. format: "compact" (lossless, about a third of the size) or "summary" ' +
-    '(first, last, min, max, avg per series) keep the answer small, as do max_series and max_points. ' +
-    'An empty answer comes with `hints`; a cut answer says so in `truncated` and `note`.',
+    'PromQL range query: the values of each matching series from `start` to `end`, one point every `step`, for trends ' +
+    'and comparisons over time. Example: {"query": "rate(node_cpu_seconds_total[5m])", "start": "1h"}. ' +
+    `Without step, about ${DEFAULT_POINTS} points; the answer's \`step\` says which was used.`,
   args: TObject(
     {
       ...target,
       query: promql,
       start: time('Start of the range.'),
-      end: Optional(time('End of the range, not before start; defaults to now.')),
+      end: Optional(time('End of the range; default now.')),
       step: Optional(
         Union([TString({ minLength: 1, maxLength: 32 }), TNumber()], {
-          description: `Resolution: a Prometheus duration (30s, 5m, 1h) or seconds, at least 1ms; by default (end - start) / ${DEFAULT_POINTS - 1}. (end - start) / step may not exceed ${MAX_RESOLUTION} (Prometheus' limit of ${MAX_POINTS_PER_SERIES} points per series).`,
+          description: `A duration (30s, 5m) or seconds; at most ${MAX_RESOLUTION} steps in the range.`,
         }),
       ),
       max_series: Optional(maxSeries),
@@ -36,7 +31,7 @@ export const rangeQuery = defineOperation({
         Integer({
           minimum: 1,
           maximum: MAX_POINTS_PER_SERIES,
-          description: `Keep at most this many of the most recent points of each series (1 to ${MAX_POINTS_PER_SERIES}); the answer says when points were left out. A larger step is usually the better way to see a whole range.`,
+          description: 'Keep the last N points per series.',
         }),
       ),
       format: Optional(formatArg),
@@ -69,7 +64,7 @@ export const rangeQuery = defineOperation({
       ['end', formatSeconds(end)],
       ['step', formatSeconds(step)],
     ];
-    const result = await runPromQL({ args, endpoint: 'query_range', params, step }, ctx);
+    const result = await runPromQL({ args, endpoint: 'query_range', params, start, step }, ctx);
     // The step chosen for the caller is stated, so the answer can be read (and asked again).
     return args.step === undefined ? { ...result, extra: { ...result.extra, step } } : result;
   },

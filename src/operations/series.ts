@@ -8,16 +8,12 @@ type Labels = Record<string, string>;
 export const series = defineOperation({
   name: 'series',
   description:
-    'List the series (full label sets) matching a selector, sorted by metric name then labels, and how many series each ' +
-    'metric has: to see which label combinations exist before querying, or how many series a query will touch (cardinality). ' +
-    'Example: {"match": "{job=\\"node\\"}", "start": "1h", "limit": 100}. ' +
-    'Answers {series, total, truncated, by_metric}: by_metric counts every matched series by metric name, limit or not; ' +
-    'a list cut by limit says so in `truncated` and `note`. ' +
-    'Without start, Prometheus looks at all the data it holds, old series included: pass start (e.g. "1h") for the series of the last hour.',
+    'List the label sets of matching series, sorted, and by_metric: how many match per metric name, limit or not ' +
+    '(cardinality). Example: {"match": "{job=\\"node\\"}", "start": "1h", "limit": 100}.',
   args: TObject(
     {
       ...target,
-      match: selectors('Series selector(s), required: e.g. up, node_cpu_seconds_total{mode="idle"} or {job="node"}; several match any.'),
+      match: selectors('Series selector(s), e.g. up or {job="node"}.'),
       ...timeWindow,
       limit: Optional(limit('series')),
     },

@@ -7,9 +7,8 @@ import { defineOperation } from './types';
 export const serverInfo = defineOperation({
   name: 'server_info',
   description:
-    'Describe the Prometheus workspace these tools query: its ID, alias, status and ARN, the region, the query endpoint, ' +
-    'and whether it is reachable right now (with the latency in ms). Use it first when a query fails, ' +
-    'or to check which workspace you are looking at. Example: {} (the default workspace), or {"workspace_id": "ws-…"}.',
+    'The Prometheus these tools query (workspace ID, alias, status, region, endpoint) and whether it answers now, ' +
+    'with the latency. Use it when calls fail. Example: {}.',
   args: TObject({ ...target }, { additionalProperties: false }),
   output: output(
     { workspace: Unknown(), region: Optional(TString()), query_endpoint: TString(), source: TString(), reachability: Unknown() },

@@ -1,6 +1,7 @@
 import type { Static, TObject, TSchema } from 'typebox';
 import type { Call } from '../shared/calls';
 import type { Config } from '../shared/config';
+import type { RangeSource } from '../shared/result-size';
 import type { CallOptions } from '../shared/prometheus-client';
 
 /**
@@ -50,4 +51,6 @@ export interface OperationResult {
   count: number;
   /** Size of what the upstream sent, to tell a small answer without measuring it. */
   upstreamBytes: number;
+  /** A range query's data before its format: an answer over budget is resampled to a larger step. */
+  range?: RangeSource;
 }

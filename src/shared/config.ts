@@ -30,8 +30,8 @@ export interface Config {
   enabledTools?: ReadonlySet<string>;
   /** AMP's samples-processed thresholds sent with every query (a call may only lower them). */
   samplesThresholds: { warning?: number; error?: number };
-  /** Largest response to a tool call (the gateway's, the MCP server's): what a model can read. */
-  agentResponseBudgetBytes: number;
+  /** Largest response to a tool call (the gateway's, the MCP server's), in tokens as estimated: what a model's host accepts. */
+  agentResponseBudgetTokens: number;
 }
 
 /**
@@ -67,7 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       warning: optionalInteger(env, 'MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD'),
       error: optionalInteger(env, 'MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD'),
     },
-    agentResponseBudgetBytes: integer(env, 'AGENT_RESPONSE_BUDGET_BYTES', 100_000, 1024, MAX_RESPONSE_BUDGET_BYTES),
+    // At most 3 bytes per estimated token: the largest budget stays under Lambda's 6 MB.
+    agentResponseBudgetTokens: integer(env, 'AGENT_RESPONSE_BUDGET_TOKENS', 20_000, 500, MAX_RESPONSE_BUDGET_BYTES / 6),
   };
 }
 

@@ -4,7 +4,7 @@ import { AppError, InternalError, PrometheusApiError, ValidationError } from './
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
 import type { Operation, OperationContext } from '../operations/types';
 import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
-import { fitToBudget } from './result-size';
+import { fitToBudget, type Budget } from './result-size';
 import { assertNoDangerousPatterns, assertRegionAllowed, assertWorkspaceAllowed } from './security';
 import { validateArgs } from './schemas';
 
@@ -51,8 +51,9 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
 
       const result = await routed.operation.run(args, ctx);
       const { data, warnings, infos, notes = [], remarks = [], extra } = result;
-      // A tool call is read by a model: its budget is what a model can take in.
-      const budget = toolName === undefined ? config.responseBudgetBytes : Math.min(config.responseBudgetBytes, config.agentResponseBudgetBytes);
+      // A tool call is read by a model, whose host counts tokens; its estimate stays well under 6 MB.
+      const budget: Budget =
+        toolName === undefined ? { limit: config.responseBudgetBytes, unit: 'bytes' } : { limit: config.agentResponseBudgetTokens, unit: 'tokens' };
       const fitted = fitToBudget(
         {
           status: 'success',
@@ -66,6 +67,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
         shape,
         budget,
         result.upstreamBytes,
+        result.range,
       );
       count = fitted.returned ?? result.count;
       return toResult(shape, 200, fitted.envelope);

@@ -30,15 +30,13 @@ export const MAX_POINTS_PER_SERIES = MAX_RESOLUTION + 1;
 const workspaceId = TString({
   pattern: WORKSPACE_ID_PATTERN,
   examples: ['ws-12345678-abcd-1234-efgh-123456789012'],
-  description:
-    'Amazon Managed Service for Prometheus workspace ID, e.g. ws-12345678-abcd-1234-efgh-123456789012. ' +
-    'Optional when the function has a default workspace (WORKSPACE_ID).',
+  description: 'Default: the configured workspace.',
 });
 
 const region = TString({
   pattern: REGION_PATTERN,
   examples: ['us-east-1'],
-  description: "AWS region of the workspace, e.g. us-east-1. Defaults to the function's own region.",
+  description: "Default: the function's region.",
 });
 
 /** The workspace and region every operation may name. */
@@ -47,25 +45,23 @@ export const target = { workspace_id: Optional(workspaceId), region: Optional(re
 export const promql = TString({
   minLength: 1,
   maxLength: MAX_QUERY_LENGTH,
-  description: `PromQL expression, e.g. up or rate(node_cpu_seconds_total{mode="system"}[5m]). At most ${MAX_QUERY_LENGTH} characters.`,
+  description: 'PromQL expression.',
 });
 
-export const time = (description: string) =>
-  Union([TString({ minLength: 1, maxLength: 64 }), TNumber()], {
-    description: `${description} RFC3339 (2023-04-01T00:00:00Z), Unix seconds (1680307200), relative (now, now-1h) or a bare duration meaning that long ago (1h, 30m).`,
-  });
+/** A time in any of the forms the MCP server's instructions list (RFC3339, Unix seconds, now-1h, 1h). */
+export const time = (description: string) => Union([TString({ minLength: 1, maxLength: 64 }), TNumber()], { description });
 
 export const maxSeries = Integer({
   minimum: 1,
   maximum: 100_000,
-  description: 'Return at most this many series (1 to 100000); the answer says when more matched.',
+  description: 'Keep at most this many series.',
 });
 
 export const limit = (what: string) =>
   Integer({
     minimum: 1,
     maximum: 100_000,
-    description: `Return at most this many ${what} (1 to 100000); the answer says when more exist.`,
+    description: `Return at most this many ${what}.`,
   });
 
 /** At most this many series selectors in one `match`: each goes as a `match[]`, and series matching any are kept. */

@@ -1,16 +1,23 @@
 import type { TSchema } from 'typebox';
 import type { Operation } from '../operations/types';
+import type { Config } from './config';
 
 /**
  * The agents' tool definitions, generated from the operations' TypeBox schemas (never
- * a second copy). Input schemas keep only what AgentCore Gateway accepts for Lambda
- * targets (type, description, properties, required, items); patterns, ranges and
- * unions move into the descriptions, and the handlers still enforce them.
+ * a second copy). Input schemas keep what AgentCore Gateway accepts for Lambda targets
+ * (type, description, properties, required, items) and, for MCP clients, `enum`: a
+ * pattern that lists the allowed values becomes one (the gateway's form turns it back
+ * into text, scripts/lib/tool-files.ts). Other patterns move into the descriptions,
+ * except where an example shows the format (a workspace ID); lengths and ranges are
+ * left to the handlers, which enforce them all and name them in their errors. What
+ * every tool shares (time formats, answer formats, the envelope) is said once, in the
+ * MCP server's instructions, not in each description.
  */
 
 export interface ToolInputSchema {
   type: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
   description?: string;
+  enum?: string[];
   properties?: Record<string, ToolInputSchema>;
   required?: string[];
   items?: ToolInputSchema;
@@ -35,6 +42,54 @@ export function toolDefinitions(operations: readonly Operation[]): ToolDefinitio
     inputSchema: toToolSchema(op.args),
     outputSchema: envelopeSchema(op.output),
   }));
+}
+
+/** What the tool list depends on: where the queries go, and which workspaces and regions they may name. */
+export type Deployment = Pick<Config, 'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions'>;
+
+const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_processed_error_threshold'];
+
+/**
+ * The tools and arguments that cannot apply to a deployment, left out of its tool list (the
+ * router still accepts and checks them): with PROMETHEUS_URL, the workspaces, AMP's cost
+ * guardrails and the region (unless SigV4 needs one and the function has none); on AMP,
+ * workspace_id when only the default workspace may be queried, and region when only the
+ * function's own region may.
+ */
+export function leftOutFor(deployment: Deployment): { tools: string[]; args: string[] } {
+  const only = (allowed: ReadonlySet<string> | undefined, value: string | undefined) =>
+    value !== undefined && (allowed === undefined || (allowed.size === 1 && allowed.has(value)));
+  if (deployment.prometheusUrl !== undefined) {
+    const regionNeeded = deployment.sigv4 && deployment.defaultRegion === undefined;
+    return { tools: ['list_workspaces'], args: ['workspace_id', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
+  }
+  const singleRegion = deployment.allowedRegions !== undefined && only(deployment.allowedRegions, deployment.defaultRegion);
+  return {
+    tools: [],
+    args: [
+      ...(only(deployment.allowedWorkspaceIds, deployment.defaultWorkspaceId) ? ['workspace_id'] : []),
+      ...(singleRegion ? ['region'] : []),
+    ],
+  };
+}
+
+/** The full list (tools.json) trimmed of what cannot apply to the deployment: the local MCP server's tool list. */
+export function toolDefinitionsFor<T extends { name: string; inputSchema: { properties?: object; required?: string[] } }>(
+  deployment: Deployment,
+  all: readonly T[],
+): T[] {
+  const leftOut = leftOutFor(deployment);
+  return all
+    .filter((tool) => !leftOut.tools.includes(tool.name))
+    .map((tool) => {
+      const { properties = {}, required = [] } = tool.inputSchema;
+      const kept = Object.entries(properties).filter(([name]) => !leftOut.args.includes(name));
+      if (kept.length === Object.keys(properties).length) return tool;
+      return {
+        ...tool,
+        inputSchema: { ...tool.inputSchema, properties: Object.fromEntries(kept), required: required.filter((name) => !leftOut.args.includes(name)) },
+      };
+    });
 }
 
 const strings = (description: string): ToolInputSchema => ({ type: 'array', description, items: { type: 'string' } });
@@ -76,6 +131,7 @@ interface JsonSchema {
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   pattern?: string;
+  examples?: unknown[];
   minLength?: number;
   maxLength?: number;
   minimum?: number;
@@ -92,8 +148,10 @@ function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolIn
   }
   const type = s.type as ToolInputSchema['type'];
   const result: ToolInputSchema = { type };
-  const description = joinText(s.description, constraints(s));
+  const allowed = allowedValues(s.pattern);
+  const description = joinText(s.description, allowed === undefined ? constraints(s) : undefined);
   if (description !== undefined) result.description = description;
+  if (allowed !== undefined) result.enum = allowed;
   if (s.properties !== undefined) {
     const kept = Object.entries(s.properties).filter(([, v]) => !dropUntyped || v.type !== undefined || v.anyOf !== undefined);
     result.properties = Object.fromEntries(kept.map(([k, v]) => [k, toToolSchema(v, dropUntyped)]));
@@ -103,21 +161,21 @@ function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolIn
   return result;
 }
 
+/** A string-or-number needs no word: times and steps are described as seconds or text already. */
 function accepts(branches: JsonSchema[]): string | undefined {
   const list = branches.find((b) => b.type === 'array');
-  return joinText(
-    branches.some((b) => b.type === 'number') ? 'A number is accepted too.' : undefined,
-    list === undefined ? undefined : `A list of up to ${list.maxItems} is accepted too.`,
-  );
+  return list === undefined ? undefined : `Or a list of up to ${list.maxItems}.`;
 }
 
+/** `^(a|b|c)$`: the values allowed, as an enum. */
+function allowedValues(pattern: string | undefined): string[] | undefined {
+  const match = pattern === undefined ? null : /^\^\(([a-z_]+(?:\|[a-z_]+)+)\)\$$/.exec(pattern);
+  return match === null ? undefined : match[1]!.split('|');
+}
+
+/** A pattern, unless an example in the description shows the format (the handler's error names both). */
 function constraints(s: JsonSchema): string | undefined {
-  const parts: string[] = [];
-  if (s.pattern !== undefined) parts.push(`Must match ${s.pattern}.`);
-  if (s.maxLength !== undefined && s.description?.includes(String(s.maxLength)) !== true) {
-    parts.push(`At most ${s.maxLength} characters.`);
-  }
-  return parts.length === 0 ? undefined : parts.join(' ');
+  return s.pattern === undefined || s.examples !== undefined ? undefined : `Must match ${s.pattern}.`;
 }
 
 function joinText(...parts: (string | undefined)[]): string | undefined {

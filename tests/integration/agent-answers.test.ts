@@ -1,5 +1,7 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { decodeCompact, type CompactData } from '../../src/shared/formats';
+import { estimateTokens } from '../../src/shared/result-size';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import { SYSTEM_CPU_RATE, T0 } from '../fixtures/expected';
 import { envelopeOf, loadHandler, useHarness } from '../support/harness';
@@ -88,15 +90,35 @@ describe('hints on an empty answer', () => {
 });
 
 describe('the response budget of a tool call', () => {
-  it('is what a model can read (AGENT_RESPONSE_BUDGET_BYTES), while a direct invocation keeps the 6 MB one', async () => {
-    const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, AGENT_RESPONSE_BUDGET_BYTES: '2000' });
-    const args = { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60' };
-    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { result: unknown[] } };
-    expect(Buffer.byteLength(JSON.stringify(viaTool))).toBeLessThanOrEqual(2000);
+  it('is counted in tokens (AGENT_RESPONSE_BUDGET_TOKENS), while a direct invocation keeps the 6 MB one', async () => {
+    const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, AGENT_RESPONSE_BUDGET_TOKENS: '500' });
+    const args = { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60', format: 'summary' };
+    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { series: unknown[] } };
+    expect(countTokens(JSON.stringify(viaTool))).toBeLessThanOrEqual(500);
     expect(viaTool.truncated).toBe(true);
-    expect(viaTool.note).toContain('larger than the 2 KB response budget');
-    const direct = envelopeOf(await router({ operation: 'range_query', ...args }, lambdaContext()));
-    expect(direct.data.result).toHaveLength(3);
+    expect(viaTool.note).toContain('larger than the 500-token response budget');
+    const direct = envelopeOf(await router({ operation: 'range_query', ...args }, lambdaContext())) as unknown as { data: { series: unknown[] } };
+    expect(direct.data.series).toHaveLength(3);
     expect(direct).not.toHaveProperty('truncated');
   });
+
+  it('degrades a range query too large for the default 20,000 tokens to a larger step, the note first', async () => {
+    const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl });
+    const args = { query: 'node_cpu_seconds_total', start: FIXTURE_START, end: FIXTURE_END, step: '5s' };
+    const complete = await router({ operation: 'range_query', ...args }, lambdaContext());
+    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { result: { values: [number, string][] }[] } };
+    expect(Object.keys(viaTool)).toEqual(['status', 'truncated', 'note', 'data']);
+    expect(viaTool.note).toMatch(/^the complete answer \(about [0-9]+ KB from Prometheus\) is larger than the 20,000-token response budget: step 5s → (\d+)s \(every (\d+)th point, as Prometheus answers that step\)$/);
+    const step = Number(viaTool.note!.match(/→ (\d+)s/)![1]);
+    // Exactly what Prometheus answers for that step.
+    const resampled = envelopeOf(await router({ operation: 'range_query', ...args, step: `${step}s` }, lambdaContext()));
+    expect(viaTool.data).toEqual(resampled.data);
+    const text = JSON.stringify(viaTool);
+    expect(countTokens(text)).toBeLessThanOrEqual(20_000);
+    expect(estimateTokens(text)).toBeLessThanOrEqual(20_000);
+    expect([step, countTokens(JSON.stringify(complete)), countTokens(text)]).toEqual(MEASURED);
+  });
 });
+
+/** The step taken, and the o200k tokens of the complete answer and of the one returned. */
+const MEASURED = [30, 79_988, 13_512];

@@ -1,3 +1,4 @@
+import { formatData } from '../../src/shared/formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
@@ -154,7 +155,7 @@ describe('results sized for a language model', () => {
     });
   });
 
-  it('cuts an answer larger than the response budget to the series that fit', async () => {
+  it('degrades an answer larger than the response budget instead of emptying it', async () => {
     const budget = 3000;
     const full = await harness.handler('range-query');
     const small = await loadHandler('range-query', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: String(budget) });
@@ -166,11 +167,10 @@ describe('results sized for a language model', () => {
     expect(cut.statusCode).toBe(200);
     expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(budget);
     const body = JSON.parse(cut.body);
-    expect(body.truncated).toBe(true);
-    const returned = body.data.result.length as number;
-    expect(returned).toBeLessThan(3);
-    expect(body.data.result).toEqual(complete.data.result.slice(0, returned));
-    expect(body.note).toMatch(new RegExp(`^the complete answer \\(about [0-9]+ KB from Prometheus\\) is larger than the 3 KB response budget: returned ${returned} of 3 series; narrow the query`));
+    expect(Object.keys(body).slice(0, 3)).toEqual(['status', 'truncated', 'note']);
+    // 30 points per series do not fit: the summary of every series does.
+    expect(body.data).toEqual(formatData(complete.data, 'summary'));
+    expect(body.note).toMatch(/^the complete answer \(about [0-9]+ KB from Prometheus\) is larger than the 3 KB response budget: the summary format/);
   });
 });
 

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import { INSTRUCTIONS } from '../../src/mcp/server';
+import { loadConfig } from '../../src/shared/config';
+import { toolDefinitionsFor, type ToolDefinition } from '../../src/shared/tools';
 import type { AmpFront } from '../support/amp-front';
 import { functionEnv, startTestFront } from '../support/harness';
 
@@ -26,7 +28,11 @@ import { functionEnv, startTestFront } from '../support/harness';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BUNDLE = path.join(ROOT, 'dist', 'prometheus-tools-mcp.js');
-const TOOLS = JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8'));
+/** tools.json as the server trims it for its deployment (a PROMETHEUS_URL): no workspaces, no AMP guardrails. */
+const TOOLS = toolDefinitionsFor(
+  loadConfig({ ...process.env, ...functionEnv('integration'), PROMETHEUS_URL: 'http://127.0.0.1/' }),
+  JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8')) as ToolDefinition[],
+);
 let front: AmpFront;
 
 beforeAll(async () => {
@@ -128,8 +134,9 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     expect(client.getInstructions()).toBe(INSTRUCTIONS);
   });
 
-  it('lists the tools of tools.json, with the same schemas', async () => {
+  it('lists the tools of tools.json that apply to a PROMETHEUS_URL, with the same schemas', async () => {
     const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).not.toContain('list_workspaces');
     expect(tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema }))).toEqual(TOOLS);
   });
 

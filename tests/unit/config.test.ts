@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       allowedRegions: undefined,
       enabledTools: undefined,
       samplesThresholds: { warning: undefined, error: undefined },
-      agentResponseBudgetBytes: 100_000,
+      agentResponseBudgetTokens: 20_000,
     });
   });
 
@@ -49,7 +49,7 @@ describe('loadConfig', () => {
       ENABLED_TOOLS: 'query,list_metrics',
       MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: '1000000',
       MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: '0',
-      AGENT_RESPONSE_BUDGET_BYTES: '50000',
+      AGENT_RESPONSE_BUDGET_TOKENS: '50000',
     });
     expect(config).toEqual({
       defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
@@ -64,7 +64,7 @@ describe('loadConfig', () => {
       allowedRegions: new Set(['eu-west-1']),
       enabledTools: new Set(['query', 'list_metrics']),
       samplesThresholds: { warning: 1_000_000, error: undefined },
-      agentResponseBudgetBytes: 50_000,
+      agentResponseBudgetTokens: 50_000,
     });
   });
 

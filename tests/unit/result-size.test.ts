@@ -1,4 +1,10 @@
-import { applyLimits, fitToBudget, responseBytes } from '../../src/shared/result-size';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { formatData } from '../../src/shared/formats';
+import { applyLimits, estimateTokens, fitToBudget, responseBytes, type Budget } from '../../src/shared/result-size';
+
+const bytes = (limit: number): Budget => ({ limit, unit: 'bytes' });
+const tokens = (limit: number): Budget => ({ limit, unit: 'tokens' });
+const ORDER = ` (the first in Prometheus' order, by labels for a range query)`;
 
 const series = (i: number, points: number) => ({
   metric: { __name__: 'up', instance: `host-${i}` },
@@ -36,7 +42,7 @@ describe('fitToBudget', () => {
 
   it('does not measure an answer that is clearly small', () => {
     const e = envelope(matrix(3, 3));
-    expect(fitToBudget(e, 'flat', 6_000_000, 2_000)).toEqual({ envelope: e });
+    expect(fitToBudget(e, 'flat', bytes(6_000_000), 2_000)).toEqual({ envelope: e });
   });
 
   it.each(['flat', 'body'] as const)('cuts a %s answer to the series that fit, and says what it left out', (shape) => {
@@ -44,7 +50,7 @@ describe('fitToBudget', () => {
     const size = responseBytes(shape, full);
     const budget = Math.floor(size / 2);
     const upstream = Buffer.byteLength(JSON.stringify(full.data));
-    const { envelope: cut, returned } = fitToBudget(full, shape, budget, upstream);
+    const { envelope: cut, returned } = fitToBudget(full, shape, bytes(budget), upstream);
 
     expect(responseBytes(shape, cut)).toBeLessThanOrEqual(budget);
     expect(returned).toBeGreaterThan(0);
@@ -56,25 +62,25 @@ describe('fitToBudget', () => {
     expect(upstream).toBeLessThan(1_000_000);
     expect(cut.note).toBe(
       `the complete answer (about ${Math.ceil(upstream / 1000)} KB from Prometheus) is larger than the ${Math.ceil(budget / 1000)} KB response budget: ` +
-        `returned ${returned} of 40 series; narrow the query (more label matchers, sum by, topk) or pass max_series / max_points`,
+        `returned ${returned} of 40 series${ORDER}; narrow the query (more label matchers, sum by, topk) or pass max_series / max_points`,
     );
   });
 
   it('returns an answer that fits as it is, even when Prometheus sent a lot', () => {
     const e = envelope(matrix(3, 3));
-    expect(fitToBudget(e, 'flat', 6_000, 1_000_000)).toEqual({ envelope: e });
+    expect(fitToBudget(e, 'flat', bytes(6_000), 1_000_000)).toEqual({ envelope: e });
   });
 
   it('keeps an earlier note', () => {
     const full = { ...envelope(matrix(40, 100)), truncated: true as const, note: 'returned 40 of 90 series (max_series)' };
-    const { envelope: cut } = fitToBudget(full, 'flat', 20_000, 1_000_000);
+    const { envelope: cut } = fitToBudget(full, 'flat', bytes(20_000), 1_000_000);
     expect(cut.note).toMatch(/^returned 40 of 90 series \(max_series\); the complete answer/);
   });
 
   it('cuts a list of metric names and marks it truncated', () => {
     const names = Array.from({ length: 1000 }, (_, i) => `metric_${String(i).padStart(4, '0')}_total`);
     const full = envelope({ metrics: names, total: 1000, truncated: false });
-    const { envelope: cut, returned } = fitToBudget(full, 'flat', 5_000, 30_000);
+    const { envelope: cut, returned } = fitToBudget(full, 'flat', bytes(5_000), 30_000);
     expect(cut.data).toEqual({ metrics: names.slice(0, returned), total: 1000, truncated: true });
     expect(responseBytes('flat', cut)).toBeLessThanOrEqual(5_000);
     expect(cut.note).toContain(`returned ${returned} of 1000 metric names; narrow the query (more label matchers, sum by, topk) or pass match / limit`);
@@ -88,10 +94,120 @@ describe('fitToBudget', () => {
   ])("cuts the discovery answers' %s, keeps what else they say, and marks them truncated", (key, unit, narrow) => {
     const items = Array.from({ length: 1000 }, (_, i) => (key === 'series' ? { __name__: 'up', instance: `host-${i}` } : `item_${i}`));
     const full = envelope({ [key]: items, total: 1000, truncated: false, by_metric: { up: 1000 } });
-    const { envelope: cut, returned } = fitToBudget(full, 'flat', 5_000, 30_000);
+    const { envelope: cut, returned } = fitToBudget(full, 'flat', bytes(5_000), 30_000);
     expect(returned).toBeGreaterThan(0);
     expect(cut.data).toEqual({ [key]: items.slice(0, returned), total: 1000, truncated: true, by_metric: { up: 1000 } });
     expect(responseBytes('flat', cut)).toBeLessThanOrEqual(5_000);
     expect(cut.note).toMatch(new RegExp(`returned ${returned} of 1000 ${unit}; ${narrow}$`));
   });
 });
+
+const T = 1680307200;
+/** Prometheus' answer to a range query from T, one point every `step` seconds: rates with 4 to 6 significant digits. */
+const rangeAnswer = (n: number, points: number, step: number) => ({
+  resultType: 'matrix',
+  result: Array.from({ length: n }, (_, i) => ({
+    metric: { __name__: 'node_cpu_seconds_total', cpu: String(i), instance: `host-${i % 4}:9100`, job: 'node', mode: 'idle' },
+    values: Array.from({ length: points }, (_, p) => [T + p * step, String(Math.round(((i * 7 + p * 13) % 997) * 1.37 * 1000) / 1e5)]),
+  })),
+});
+
+describe('estimateTokens', () => {
+  it('is a single token for every number of 1 to 3 digits, as o200k_base counts them', () => {
+    for (let n = 0; n < 1000; n++) for (const text of [String(n), String(n).padStart(3, '0')]) expect(countTokens(text)).toBe(estimateTokens(text));
+  });
+
+  it.each([
+    ['prometheus', rangeAnswer(20, 200, 5)],
+    ['compact', formatData(rangeAnswer(20, 200, 5), 'compact', 5)],
+    ['summary', formatData(rangeAnswer(20, 200, 5), 'summary')],
+    ['compact 0/1 values', formatData({ resultType: 'matrix', result: [{ metric: {}, values: Array.from({ length: 500 }, (_, p) => [T + p, String(p % 2)]) }] }, 'compact', 1)],
+    ['label values', { values: Array.from({ length: 500 }, (_, i) => `app_metric_${i}_requests_total`), total: 500, truncated: false }],
+    ['non-ASCII labels', { series: [{ métrique: 'débit_réseau', 名前: '東京', emoji: '🚀🚀' }], total: 1, truncated: false }],
+  ])('never counts fewer tokens than o200k_base on a %s answer', (_, data) => {
+    const text = JSON.stringify({ status: 'success', data });
+    expect(estimateTokens(text)).toBeGreaterThanOrEqual(countTokens(text));
+  });
+
+  it('measures these ratios (bytes per real token; estimate over real tokens)', () => {
+    const ratios = [rangeAnswer(20, 200, 5), formatData(rangeAnswer(20, 200, 5), 'compact', 5), formatData(rangeAnswer(20, 200, 5), 'summary')].map((data) => {
+      const text = JSON.stringify({ status: 'success', data });
+      const real = countTokens(text);
+      return [Math.round((Buffer.byteLength(text) / real) * 100) / 100, Math.round((estimateTokens(text) / real) * 100) / 100];
+    });
+    expect(ratios).toEqual(RATIOS);
+  });
+});
+
+describe('fitToBudget on tool calls (tokens)', () => {
+  const envelope = <T>(data: T) => ({ status: 'success' as const, data });
+
+  it('puts truncated and note before the data', () => {
+    const full = { ...envelope(matrix(40, 100)), step: 60, truncated: true as const, note: 'returned 40 of 90 series (max_series)' };
+    const { envelope: cut } = fitToBudget(full, 'flat', bytes(20_000), 1_000_000);
+    expect(Object.keys(cut)).toEqual(['status', 'truncated', 'note', 'data', 'step']);
+    const whole = fitToBudget(full, 'flat', bytes(6_000_000), 1_000);
+    expect(Object.keys(whole.envelope)).toEqual(['status', 'truncated', 'note', 'data', 'step']);
+  });
+
+  it('resamples a range query to a larger round step, and names it', () => {
+    const data = rangeAnswer(20, 1441, 5);
+    const upstream = Buffer.byteLength(JSON.stringify(data));
+    const { envelope: cut, returned } = fitToBudget(envelope(data), 'flat', tokens(20_000), upstream, { data, start: T, step: 5 });
+    expect(returned).toBeUndefined();
+    expect(cut.note).toBe(RESAMPLE_NOTE);
+    const kept = (cut.data as { result: { values: unknown[] }[] }).result;
+    expect(kept).toHaveLength(20);
+    expect(kept[0]!.values).toEqual(data.result[0]!.values.filter((_, p) => p % RESAMPLE_FACTOR === 0));
+    const text = JSON.stringify(cut);
+    expect(countTokens(text)).toBeLessThanOrEqual(20_000);
+    expect(estimateTokens(text)).toBeLessThanOrEqual(20_000);
+    expect(TOKENS.prometheus).toEqual([countTokens(JSON.stringify(envelope(data))), countTokens(text)]);
+  });
+
+  it('resamples the compact format too, which keeps more points', () => {
+    const data = rangeAnswer(20, 1441, 5);
+    const compact = formatData(data, 'compact', 5);
+    const { envelope: cut } = fitToBudget(envelope(compact), 'flat', tokens(20_000), 1_000_000, { data, format: 'compact', start: T, step: 5 });
+    expect(cut.note).toMatch(/: step 5s → (\d+)s/);
+    expect(countTokens(JSON.stringify(cut))).toBeLessThanOrEqual(20_000);
+    expect(TOKENS.compact).toEqual([countTokens(JSON.stringify(envelope(compact))), countTokens(JSON.stringify(cut)), cut.note!.match(/→ (\d+)s/)![1]]);
+  });
+
+  it('answers in the summary format when even 30 points per series would not fit', () => {
+    const data = rangeAnswer(20, 1441, 5);
+    const { envelope: cut } = fitToBudget(envelope(data), 'flat', tokens(6_000), 1_000_000, { data, start: T, step: 5 });
+    expect(cut.data).toEqual(formatData(data, 'summary'));
+    expect(cut.note).toMatch(/response budget: the summary format \(a step keeping 30 points per series would not fit\)$/);
+    expect(cut.note).toMatch(/larger than the 6,000-token response budget/);
+    expect(countTokens(JSON.stringify(cut))).toBeLessThanOrEqual(6_000);
+  });
+
+  it('cuts a series too big alone to its latest points instead of answering none', () => {
+    const data = { resultType: 'matrix', result: [series(0, 5000), series(1, 5000)] };
+    const { envelope: cut, returned } = fitToBudget(envelope(data), 'flat', tokens(2_000), 1_000_000);
+    expect(returned).toBe(1);
+    const kept = (cut.data as { result: { values: unknown[] }[] }).result;
+    expect(kept).toHaveLength(1);
+    const n = kept[0]!.values.length;
+    expect(kept[0]!.values).toEqual(data.result[0]!.values.slice(-n));
+    expect(cut.note).toBe(
+      `the complete answer (about 1.0 MB from Prometheus) is larger than the 2,000-token response budget: returned 1 of 2 series${ORDER}, with its last ${n} of 5000 points; narrow the query (more label matchers, sum by, topk) or pass max_series / max_points`,
+    );
+    expect(n).toBe(LATEST_POINTS);
+    expect(countTokens(JSON.stringify(cut))).toBeLessThanOrEqual(2_000);
+  });
+});
+
+/** Bytes per o200k token, and the estimate over the real count: prometheus, compact, summary. */
+const RATIOS = [
+  [2.05, 1.3],
+  [1.53, 1.06],
+  [2.86, 1.96],
+];
+const RESAMPLE_NOTE =
+  'the complete answer (about 641 KB from Prometheus) is larger than the 20,000-token response budget: step 5s → 120s (every 24th point, as Prometheus answers that step)';
+const RESAMPLE_FACTOR = 24;
+const LATEST_POINTS = 146;
+/** Real o200k tokens of the complete answer and of the one returned (and the step it took). */
+const TOKENS: Record<string, unknown> = { prometheus: [314811, 14088], compact: [142038, 12798, '60'] };

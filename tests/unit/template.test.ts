@@ -77,7 +77,7 @@ describe('the template', () => {
 
   it('keeps its parameters', () => {
     expect(Object.keys(template.Parameters).sort()).toEqual(
-      ['AgentResponseBudgetBytes', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
     );
   });
 
@@ -107,7 +107,7 @@ describe('Globals', () => {
       POWERTOOLS_LOG_LEVEL: { Ref: 'LogLevel' },
       WORKSPACE_ID: { Ref: 'WorkspaceId' },
       RESPONSE_BUDGET_BYTES: { Ref: 'ResponseBudgetBytes' },
-      AGENT_RESPONSE_BUDGET_BYTES: { Ref: 'AgentResponseBudgetBytes' },
+      AGENT_RESPONSE_BUDGET_TOKENS: { Ref: 'AgentResponseBudgetTokens' },
       ENABLED_TOOLS: { Ref: 'EnabledTools' },
       MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: { Ref: 'MaxSamplesProcessedWarningThreshold' },
       MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: { Ref: 'MaxSamplesProcessedErrorThreshold' },

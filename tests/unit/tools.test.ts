@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderTemplate, renderToolsJson, TEMPLATE_FILE, TOOLS_FILE } from '../../scripts/lib/tool-files';
+import { GATEWAY_CONVENTIONS, renderTemplate, renderToolsJson, TEMPLATE_FILE, TOOLS_FILE } from '../../scripts/lib/tool-files';
 import { REGISTRY } from '../../src/operations';
 import { toolDefinitions as definitionsOf } from '../../src/shared/tools';
 
@@ -8,6 +8,22 @@ const toolDefinitions = () => definitionsOf(REGISTRY);
 import { readTemplate } from '../support/template';
 
 const GATEWAY_KEYS = ['type', 'description', 'properties', 'required', 'items'];
+const GATEWAY_PAYLOAD = () =>
+  readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as { 'Fn::If': [string, Record<string, unknown>] }[];
+
+/** A gateway schema in JSON Schema's camelCase, its conditional properties taken as present. */
+function camel(schema: Record<string, unknown>): Record<string, unknown> {
+  const conditional = schema['Fn::If'] as [string, Record<string, unknown>] | undefined;
+  if (conditional !== undefined) return camel(conditional[1]);
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => {
+      const name = key[0]!.toLowerCase() + key.slice(1);
+      if (key === 'Properties') return [name, Object.fromEntries(Object.entries(value as Record<string, Record<string, unknown>>).map(([k, v]) => [k, camel(v)]))];
+      if (key === 'Items') return [name, camel(value as Record<string, unknown>)];
+      return [name, value];
+    }),
+  );
+}
 
 function keysIn(schema: Record<string, unknown>): string[] {
   const own = Object.keys(schema);
@@ -21,25 +37,44 @@ describe('tool definitions', () => {
     expect(toolDefinitions().map((t) => t.name)).toEqual(REGISTRY.map((op) => op.name));
   });
 
-  it('use only what AgentCore Gateway accepts for Lambda targets', () => {
+  it('use, besides enum for MCP clients, only what AgentCore Gateway accepts for Lambda targets; its own schema has no enum', () => {
     for (const tool of toolDefinitions()) {
-      expect([...new Set(keysIn(tool.inputSchema as never))].filter((k) => !GATEWAY_KEYS.includes(k))).toEqual([]);
+      expect([...new Set(keysIn(tool.inputSchema as never))].filter((k) => !GATEWAY_KEYS.includes(k) && k !== 'enum')).toEqual([]);
+    }
+    for (const tool of GATEWAY_PAYLOAD()) {
+      const schema = camel(tool['Fn::If'][1].InputSchema as Record<string, unknown>);
+      expect([...new Set(keysIn(schema))].filter((k) => !GATEWAY_KEYS.includes(k))).toEqual([]);
     }
   });
 
-  it('move patterns and unions into the descriptions, so agents still see them', () => {
-    const query = toolDefinitions().find((t) => t.name === 'query')!.inputSchema.properties!;
-    expect(query.workspace_id).toEqual({
-      type: 'string',
-      description: expect.stringContaining('Must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$.'),
-    });
-    expect(query.time).toEqual({ type: 'string', description: expect.stringMatching(/now-1h.*A number is accepted too\.$/) });
+  it('offer allowed values as enum, and move other patterns, ranges and unions into the descriptions or the handlers', () => {
+    const props = (name: string) => toolDefinitions().find((t) => t.name === name)!.inputSchema.properties!;
+    expect(props('query').format).toEqual({ type: 'string', description: 'Answer format; default prometheus.', enum: ['prometheus', 'compact', 'summary'] });
+    expect(props('list_rules').type).toEqual({ type: 'string', description: 'Only alerting or recording rules.', enum: ['alert', 'alerting', 'record', 'recording'] });
+    expect(props('list_alerts').state).toEqual({ type: 'string', description: 'Only alerts in this state.', enum: ['firing', 'pending'] });
+    // An ID's format is shown by its example, a time's by the server's instructions.
+    expect(props('query').workspace_id).toEqual({ type: 'string', description: 'Default: the configured workspace.' });
+    expect(props('query').time).toEqual({ type: 'string', description: 'Evaluation time; default now.' });
     expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start']);
     for (const name of ['list_metrics', 'list_labels', 'label_values', 'series']) {
-      expect(toolDefinitions().find((t) => t.name === name)!.inputSchema.properties!.match).toEqual({
-        type: 'string',
-        description: expect.stringMatching(/^Series selector\(s\).* A list of up to 20 is accepted too\.$/),
-      });
+      expect(props(name).match).toEqual({ type: 'string', description: expect.stringMatching(/^Series selector\(s\).* Or a list of up to 20\.$/) });
+    }
+  });
+
+  it('give the gateway the enums as text, workspace_id only with AllowedWorkspaceIds, no region, and the conventions in the first description', () => {
+    const payload = GATEWAY_PAYLOAD().map((t) => t['Fn::If'][1] as { Name: string; Description: string; InputSchema: { Properties: Record<string, unknown> } });
+    const query = payload.find((t) => t.Name === 'query')!;
+    expect(query.InputSchema.Properties.format).toEqual({
+      Type: 'string',
+      Description: 'Answer format; default prometheus. One of: prometheus, compact, summary.',
+    });
+    expect(query.InputSchema.Properties.workspace_id).toEqual({
+      'Fn::If': ['HasAllowedWorkspace1', { Type: 'string', Description: 'Default: the configured workspace.' }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(payload[0]!.Description).toBe(`${toolDefinitions()[0]!.description} ${GATEWAY_CONVENTIONS}`);
+    for (const tool of payload) {
+      expect(tool.InputSchema.Properties).not.toHaveProperty('region');
+      expect(tool.InputSchema.Properties.workspace_id).toMatchObject({ 'Fn::If': ['HasAllowedWorkspace1', expect.anything(), { Ref: 'AWS::NoValue' }] });
     }
   });
 
