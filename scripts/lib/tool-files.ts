@@ -40,7 +40,7 @@ const GATEWAY_DEPLOYMENT: Deployment = {
  */
 export const GATEWAY_CONVENTIONS =
   'All tools: start with list_metrics, then list_labels/label_values; times are RFC3339, Unix seconds, now-1h or 1h (ago); ' +
-  'format compact (lossless) or summary (min/max/avg) shrinks answers; errors are {"status":"error","error":{"type","message"}}; ' +
+  'format compact (default; values to `precision` significant digits), summary (min/max/avg) or prometheus (unchanged); errors are {"status":"error","error":{"type","message"}}; ' +
   '"truncated" comes with a "note".';
 
 export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'utf8')): string {

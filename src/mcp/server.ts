@@ -35,13 +35,13 @@ const TOOL_TIMEOUT_MS = 60_000;
  */
 export const INSTRUCTIONS =
   'Prometheus tools. Workflow: list_metrics finds metric names, list_labels and label_values their labels and ' +
-  'values, then query (one instant) or range_query (over time); list_alerts and list_rules show what alerts; ' +
+  'values (describe_metric: one metric in detail), then query (one instant) or range_query (over time); list_alerts and list_rules show what alerts; ' +
   'server_info helps when calls fail. Times: RFC3339, Unix seconds, now-1h, or a duration meaning that long ago ' +
-  '(1h). Without start, list_labels, label_values and series read all the data held: pass start (1h) for recent series. ' +
-  'format: prometheus (unchanged), compact (lossless, about a third of the size) or summary (per series first, last, ' +
-  'min, max, avg). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
-  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the request; an empty query ' +
-  'answer comes with "hints" (names that do not exist, similar ones that do).';
+  '(1h). Discovery tools (list_metrics, list_labels, label_values, series) read the last hour unless given start (30d). ' +
+  'format: prometheus (unchanged), compact (default; values to `precision` significant digits) or summary (per series ' +
+  'first, last, min, max, avg). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
+  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the request; an empty ' +
+  'answer comes with "hints" (what matched nothing, similar names and values, when data was last seen).';
 
 /**
  * 2026-07-28 cache hints: the tool list and the discover answer change only when the
@@ -51,12 +51,22 @@ export const INSTRUCTIONS =
 const LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
 
 /**
+ * What every tool is, for hosts that decide how to call it (MCP tool annotations, hints only):
+ * read-only (each reads Prometheus or AMP, none writes), and open-world (what it reads is
+ * an outside system, whose answers change as it is scraped; the spec's default, said
+ * anyway). destructiveHint and idempotentHint mean something only for a tool that is not
+ * read-only. They are for the host (which may, say, skip asking before a read-only call),
+ * not the model: the tool list's token budget leaves them out.
+ */
+const ANNOTATIONS = { readOnlyHint: true, openWorldHint: true } as const;
+
+/**
  * Built once per process (an HTTP server builds a Server per request); every input schema
  * is an object's. tools.json is the full list; what cannot apply to this deployment
  * (toolDefinitionsFor: workspaces and AMP's guardrails with PROMETHEUS_URL, workspace_id
  * with one workspace) is left out, after ENABLED_TOOLS is checked against the full list.
  */
-const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools));
+const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools)).map((tool) => ({ ...tool, annotations: ANNOTATIONS }));
 const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
 let router: Promise<typeof import('../handlers/integration')> | undefined;
 

@@ -1,3 +1,4 @@
+import { describeMetric } from './describe-metric';
 import { labelValues } from './label-values';
 import { listAlerts } from './list-alerts';
 import { listLabels } from './list-labels';
@@ -19,6 +20,7 @@ export const REGISTRY: readonly Operation[] = [
   query,
   rangeQuery,
   listMetrics,
+  describeMetric,
   serverInfo,
   listLabels,
   labelValues,

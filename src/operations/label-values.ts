@@ -1,6 +1,7 @@
 import { Integer, Optional, TArray, TBoolean, TObject, TString, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList } from './common';
-import { listResult, selectionParams, timeWindow } from './discovery';
+import { discoveryExtra, listResult, selection, timeWindow } from './discovery';
+import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
 /** Prometheus' label-name syntax: the name goes into the URL's path, so nothing that could change the path passes. */
@@ -10,7 +11,7 @@ export const labelValues = defineOperation({
   name: 'label_values',
   description:
     "List one label's values, sorted, to write exact matchers. " +
-    'Example: {"label": "instance", "match": "up{job=\\"node\\"}", "start": "1h"}.',
+    'Example: {"label": "instance", "match": "up{job=\\"node\\"}"}.',
   args: TObject(
     {
       ...target,
@@ -30,12 +31,13 @@ export const labelValues = defineOperation({
     { values: TArray(TString()), total: Integer(), truncated: TBoolean() },
     "The label's values, sorted; total before the limit.",
   ),
-  calls: ['label/values', 'DescribeWorkspace'],
+  calls: ['label/values', 'DescribeWorkspace', ...HINT_CALLS],
   async run(args, ctx) {
-    const params = selectionParams(args);
+    const selected = selection(args);
     const client = await clientFor(args, ctx);
     // Encoded although the pattern already allows no reserved character: the path is never built from raw input.
-    const answer = await client.call<string[]>(`label/${encodeURIComponent(args.label)}/values`, params, ctx);
-    return listResult('values', limitedList([...answer.data].sort(compareText), args.limit, 'label values', 'narrow with match or start'), answer);
+    const answer = await client.call<string[]>(`label/${encodeURIComponent(args.label)}/values`, selected.params, ctx);
+    const list = limitedList([...answer.data].sort(compareText), args.limit, 'label values', 'narrow with match or start');
+    return listResult('values', list, answer, {}, await discoveryExtra(selected, list.total === 0, client, ctx, args.label));
   },
 });

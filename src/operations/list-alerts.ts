@@ -15,12 +15,12 @@ interface PrometheusAlert {
 export const listAlerts = defineOperation({
   name: 'list_alerts',
   description:
-    'List the alerts active now, firing or pending (condition true, not yet for `for`), with labels, annotations, ' +
-    "activeAt, value and their rule's expression: what is wrong right now. Empty: nothing is. Example: {\"state\": \"firing\"}.",
+    'Alerts active now, firing or pending (true, not yet for `for`), with labels, annotations, activeAt, value and ' +
+    'rule expression: what is wrong now. Example: {"state": "firing"}.',
   args: TObject(
     {
       ...target,
-      state: Optional(TString({ pattern: '^(firing|pending)$', description: 'Only alerts in this state.' })),
+      state: Optional(TString({ pattern: '^(firing|pending)$', description: 'Only this state.' })),
       limit: Optional(limit('alerts')),
     },
     { additionalProperties: false },

@@ -1,6 +1,7 @@
 import { Integer, Optional, TArray, TBoolean, TObject, TString, Unknown, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, limitedList, warningsOf } from './common';
-import { matchParams } from './discovery';
+import { discoveryExtra, selection, timeWindow } from './discovery';
+import { HINT_CALLS, searchHint } from './hints';
 import { defineOperation } from './types';
 
 interface MetricMetadata {
@@ -9,15 +10,20 @@ interface MetricMetadata {
   unit: string;
 }
 
+/** A selector that is only a metric name, which a model may mean as a search. */
+const BARE_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
 export const listMetrics = defineOperation({
   name: 'list_metrics',
   description:
     'List metric names, sorted: the first step before writing PromQL. Counters end in _total: query them with rate(). ' +
-    'Example: {"match": "{job=\\"node\\"}", "limit": 200}.',
+    'Example: {"search": "cpu"}.',
   args: TObject(
     {
       ...target,
+      search: Optional(TString({ minLength: 1, maxLength: 256, description: 'Only names containing this, any case.' })),
       match: Optional(selectors('Series selector(s): only their metrics.')),
+      ...timeWindow,
       limit: Optional(limit('metric names')),
       include_metadata: Optional(TBoolean({ description: 'Add each type, help and unit.' })),
     },
@@ -32,12 +38,15 @@ export const listMetrics = defineOperation({
     },
     'Metric names, sorted; total before the limit; metadata by name when asked.',
   ),
-  calls: ['label/values', 'metadata', 'DescribeWorkspace'],
+  calls: ['label/values', 'metadata', 'DescribeWorkspace', ...HINT_CALLS],
   async run(args, ctx) {
-    const params = matchParams(args.match);
+    const selected = selection(args);
     const client = await clientFor(args, ctx);
-    const answer = await client.call<string[]>('label/__name__/values', params, ctx);
-    const list = limitedList([...answer.data].sort(), args.limit, 'metric names', 'narrow with match');
+    const answer = await client.call<string[]>('label/__name__/values', selected.params, ctx);
+    const search = args.search?.toLowerCase();
+    const names = [...answer.data].sort();
+    const found = search === undefined ? names : names.filter((name) => name.toLowerCase().includes(search));
+    const list = limitedList(found, args.limit, 'metric names', 'narrow with search or match');
     const data: Record<string, unknown> = { metrics: list.items, total: list.total, truncated: list.truncated };
     let upstreamBytes = answer.bytes;
 
@@ -51,6 +60,18 @@ export const listMetrics = defineOperation({
         }),
       );
     }
-    return { data, count: list.items.length, upstreamBytes, ...(list.notes.length === 0 ? {} : { notes: list.notes }), ...warningsOf(answer) };
+    const extra = await discoveryExtra(selected, names.length === 0, client, ctx);
+    const hints = (extra.hints as string[] | undefined) ?? [];
+    if (found.length === 0 && names.length > 0) hints.push(searchHint(args.search!, names));
+    const bare = selected.match.find((selector) => BARE_NAME.test(selector));
+    if (names.length === 0 && bare !== undefined) hints.push(`match takes series selectors: search "${bare}" finds the names containing it`);
+    return {
+      data,
+      count: list.items.length,
+      upstreamBytes,
+      ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+      extra: { ...extra, ...(hints.length === 0 ? {} : { hints }) },
+      ...warningsOf(answer),
+    };
   },
 });

@@ -31,15 +31,15 @@ const RULE_TYPES = { alert: 'alerting', record: 'recording' } as const;
 export const listRules = defineOperation({
   name: 'list_rules',
   description:
-    'List recording and alerting rules by group: what is alerted on and how (query, `for` as duration in seconds, labels), ' +
-    'what recorded series compute, and broken rules (health "err", lastError). Example: {"type": "alert"}.',
+    'Recording and alerting rules by group: each query, `for` (seconds) and labels, and broken rules (health "err", ' +
+    'lastError). Example: {"type": "alert"}.',
   args: TObject(
     {
       ...target,
       type: Optional(
         TString({ pattern: '^(alert|alerting|record|recording)$', description: 'Only alerting or recording rules.' }),
       ),
-      group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only the group of this name.' })),
+      group: Optional(TString({ minLength: 1, maxLength: 1024, description: 'Only this group.' })),
       limit: Optional(limit('rules')),
     },
     { additionalProperties: false },

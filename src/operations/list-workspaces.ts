@@ -32,8 +32,8 @@ interface ListedWorkspace {
 export const listWorkspaces = defineOperation({
   name: 'list_workspaces',
   description:
-    'List the AMP workspaces these tools may query, with alias (e.g. "production") and status (ACTIVE can be queried): ' +
-    'which workspace_id holds the metrics. Example: {"alias": "prod"}.',
+    'The AMP workspaces these tools may query, with alias and status (ACTIVE can be queried): which workspace_id to ' +
+    'pass. Example: {"alias": "prod"}.',
   args: TObject(
     {
       workspace_id: Optional(
@@ -44,7 +44,7 @@ export const listWorkspaces = defineOperation({
         }),
       ),
       region: target.region,
-      alias: Optional(TString({ minLength: 1, maxLength: 100, description: 'Only aliases starting with this.' })),
+      alias: Optional(TString({ minLength: 1, maxLength: 100, description: 'Alias prefix.' })),
     },
     { additionalProperties: false },
   ),

@@ -1,4 +1,4 @@
-import { formatData, FORMATS, type Format } from '../shared/formats';
+import { DEFAULT_PRECISION, formatData, FORMATS, LOSSLESS_PRECISION, precisionFor, type Format } from '../shared/formats';
 import { assertValidPromQL } from '../shared/promql';
 import { applyLimits, type QueryData } from '../shared/result-size';
 import { Integer, Optional, TString } from '../shared/schemas';
@@ -12,9 +12,17 @@ import type { OperationContext, OperationResult } from './types';
  * the limits, and hints when nothing matched.
  */
 
+// The descriptions are read only by models, on tool calls, whose default is compact
+// (a direct invocation's is prometheus).
 export const formatArg = TString({
   pattern: `^(${FORMATS.join('|')})$`,
-  description: 'Answer format; default prometheus.',
+  description: 'Answer format; default compact.',
+});
+
+export const precisionArg = Integer({
+  minimum: 1,
+  maximum: LOSSLESS_PRECISION,
+  description: `Default ${DEFAULT_PRECISION}; ${LOSSLESS_PRECISION}: exact.`,
 });
 
 const threshold = (which: string) =>
@@ -34,6 +42,7 @@ export interface PromQLCall {
     region?: string;
     query: string;
     format?: string;
+    precision?: number;
     max_series?: number;
     max_points?: number;
     max_samples_processed_warning_threshold?: number;
@@ -72,14 +81,16 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
   const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
-  const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx) : [];
+  const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx, params) : [];
+  // A model's answer is compact by default; a direct invocation's is Prometheus' own.
+  const format = (args.format as Format | undefined) ?? (ctx.toolCall ? 'compact' : 'prometheus');
+  // Exact values asked for (prometheus) stay exact in the summary an answer over budget degrades to.
+  const precision = format === 'prometheus' ? undefined : precisionFor(args.precision);
   return {
-    data: formatData(limited.data, args.format as Format | undefined, call.step),
+    data: formatData(limited.data, format, call.step, precision),
     count,
     upstreamBytes: answer.bytes,
-    ...(call.start === undefined || call.step === undefined
-      ? {}
-      : { range: { data: limited.data, format: args.format as Format | undefined, start: call.start, step: call.step } }),
+    ...(call.start === undefined || call.step === undefined ? {} : { range: { data: limited.data, format, precision, start: call.start, step: call.step } }),
     ...(limited.notes.length === 0 ? {} : { notes: limited.notes }),
     ...(remarks.length === 0 ? {} : { remarks }),
     ...(hints.length === 0 ? {} : { extra: { hints } }),

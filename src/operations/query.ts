@@ -1,7 +1,7 @@
 import { maxSeries, Optional, output, promql, target, time, TObject, TString, Unknown } from '../shared/schemas';
 import { formatSeconds, parseTime } from '../shared/time';
 import { nowSeconds } from './common';
-import { assertQuery, formatArg, guardrailArgs, runPromQL } from './promql-call';
+import { assertQuery, formatArg, guardrailArgs, precisionArg, runPromQL } from './promql-call';
 import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
@@ -9,8 +9,7 @@ export const query = defineOperation({
   name: 'query',
   description:
     'Instant PromQL query: the value of each matching series at one moment (now, or `time`), for current values, ' +
-    'counts, rates (per second) and top-k; range_query for trends. Example: {"query": "sum by (job) (rate(http_requests_total[5m]))"}. ' +
-    'Answers {resultType, result}, each series with its labels and [Unix seconds, "value"].',
+    'counts, rates (per second) and top-k; range_query for trends. Example: {"query": "sum by (job) (rate(http_requests_total[5m]))"}.',
   args: TObject(
     {
       ...target,
@@ -18,6 +17,7 @@ export const query = defineOperation({
       time: Optional(time('Evaluation time; default now.')),
       max_series: Optional(maxSeries),
       format: Optional(formatArg),
+      precision: Optional(precisionArg),
       ...guardrailArgs,
     },
     { additionalProperties: false },

@@ -2,19 +2,23 @@ import { ValidationError } from '../shared/errors';
 import { Integer, MAX_POINTS_PER_SERIES, MAX_RESOLUTION, Optional, TNumber, TObject, TString, Union, Unknown, maxSeries, output, promql, target, time } from '../shared/schemas';
 import { assertOrdered, formatSeconds, parseStep, parseTime } from '../shared/time';
 import { nowSeconds } from './common';
-import { assertQuery, formatArg, guardrailArgs, runPromQL } from './promql-call';
+import { assertQuery, formatArg, guardrailArgs, precisionArg, runPromQL } from './promql-call';
 import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
-/** Points per series when the caller gives no step. */
-const DEFAULT_POINTS = 250;
+/**
+ * Steps in the range when the caller gives no step (points per series: one more): for a
+ * model (a tool call) enough to see a trend, an hour at a minute's step; for a direct
+ * invocation a chart's, about 250 points.
+ */
+const DEFAULT_STEPS = { toolCall: 60, direct: 249 };
 
 export const rangeQuery = defineOperation({
   name: 'range_query',
   description:
     'PromQL range query: the values of each matching series from `start` to `end`, one point every `step`, for trends ' +
     'and comparisons over time. Example: {"query": "rate(node_cpu_seconds_total[5m])", "start": "1h"}. ' +
-    `Without step, about ${DEFAULT_POINTS} points; the answer's \`step\` says which was used.`,
+    `Without step, about ${DEFAULT_STEPS.toolCall} points (the answer's \`step\`).`,
   args: TObject(
     {
       ...target,
@@ -35,6 +39,7 @@ export const rangeQuery = defineOperation({
         }),
       ),
       format: Optional(formatArg),
+      precision: Optional(precisionArg),
       ...guardrailArgs,
     },
     { additionalProperties: false },
@@ -47,7 +52,7 @@ export const rangeQuery = defineOperation({
     const start = parseTime('start', args.start, now);
     const end = args.end === undefined ? now : parseTime('end', args.end, now);
     assertOrdered(start, end);
-    const step = args.step === undefined ? defaultStep(end - start) : parseStep('step', args.step);
+    const step = args.step === undefined ? defaultStep(end - start, DEFAULT_STEPS[ctx.toolCall ? 'toolCall' : 'direct']) : parseStep('step', args.step);
     // Prometheus' own rule: (end - start) / step may not exceed 11,000 (so 11,001 points pass).
     if ((end - start) / step > MAX_RESOLUTION) {
       const points = Math.floor((end - start) / step) + 1;
@@ -70,9 +75,9 @@ export const rangeQuery = defineOperation({
   },
 });
 
-/** About DEFAULT_POINTS points: whole seconds from a second up, milliseconds below. */
-function defaultStep(range: number): number {
-  const exact = range / (DEFAULT_POINTS - 1);
+/** A step dividing the range into about `steps`: whole seconds from a second up, milliseconds below. */
+function defaultStep(range: number, steps: number): number {
+  const exact = range / steps;
   if (exact >= 1) return Math.ceil(exact);
   return Math.max(0.001, Math.ceil(exact * 1000) / 1000);
 }

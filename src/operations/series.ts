@@ -1,6 +1,7 @@
 import { Integer, Optional, TArray, TBoolean, TObject, limit, output, selectors, target } from '../shared/schemas';
 import { clientFor, compareText, limitedList } from './common';
-import { listResult, selectionParams, timeWindow } from './discovery';
+import { discoveryExtra, listResult, selection, timeWindow } from './discovery';
+import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
 type Labels = Record<string, string>;
@@ -9,7 +10,7 @@ export const series = defineOperation({
   name: 'series',
   description:
     'List the label sets of matching series, sorted, and by_metric: how many match per metric name, limit or not ' +
-    '(cardinality). Example: {"match": "{job=\\"node\\"}", "start": "1h", "limit": 100}.',
+    '(cardinality). Example: {"match": "{job=\\"node\\"}", "limit": 100}.',
   args: TObject(
     {
       ...target,
@@ -28,17 +29,18 @@ export const series = defineOperation({
     },
     'Label sets sorted by metric name then labels; total and by_metric before the limit.',
   ),
-  calls: ['series', 'DescribeWorkspace'],
+  calls: ['series', 'DescribeWorkspace', ...HINT_CALLS],
   async run(args, ctx) {
-    const params = selectionParams(args);
+    const selected = selection(args);
     const client = await clientFor(args, ctx);
-    const answer = await client.call<Labels[]>('series', params, ctx);
+    const answer = await client.call<Labels[]>('series', selected.params, ctx);
     const sorted = sortSeries(answer.data);
     const counts = new Map<string, number>();
     for (const labels of sorted) counts.set(nameOf(labels), (counts.get(nameOf(labels)) ?? 0) + 1);
     // fromEntries defines own keys: a metric named __proto__ stays a count.
     const byMetric = Object.fromEntries(counts);
-    return listResult('series', limitedList(sorted, args.limit, 'series', 'narrow match or pass start'), answer, { by_metric: byMetric });
+    const list = limitedList(sorted, args.limit, 'series', 'narrow match or pass start');
+    return listResult('series', list, answer, { by_metric: byMetric }, await discoveryExtra(selected, list.total === 0, client, ctx));
   },
 });
 

@@ -7,8 +7,8 @@ import { defineOperation } from './types';
 export const serverInfo = defineOperation({
   name: 'server_info',
   description:
-    'The Prometheus these tools query (workspace ID, alias, status, region, endpoint) and whether it answers now, ' +
-    'with the latency. Use it when calls fail. Example: {}.',
+    'The Prometheus queried (workspace, region, endpoint) and whether it answers now, with latency. Use it when ' +
+    'calls fail. Example: {}.',
   args: TObject({ ...target }, { additionalProperties: false }),
   output: output(
     { workspace: Unknown(), region: Optional(TString()), query_endpoint: TString(), source: TString(), reachability: Unknown() },

@@ -34,6 +34,8 @@ export function defineOperation<S extends TObject>(operation: Operation<S>): Ope
 
 export interface OperationContext extends CallOptions {
   config: Config;
+  /** A tool call (AgentCore Gateway, the local MCP server): a model reads the answer, and gets the defaults sized for one. */
+  toolCall?: boolean;
 }
 
 /** What an operation hands back to the handler's edge. */

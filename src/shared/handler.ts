@@ -32,7 +32,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
     const started = performance.now();
     const toolName = gatewayToolName(context);
     const shape = eventShape(event, toolName !== undefined);
-    const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 } };
+    const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 }, toolCall: toolName !== undefined };
     let resolved: string | undefined = fixed?.name;
     let statusCode = 200;
     let fault = false;

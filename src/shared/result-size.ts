@@ -83,9 +83,9 @@ export function applyLimits(
   let result = data.result as Series[];
   if (limits.maxSeries !== undefined && result.length > limits.maxSeries) {
     notes.push(
-      `returned ${limits.maxSeries} of ${result.length} series (max_series); narrow the query or aggregate (sum by, topk) to see the rest`,
+      `kept the ${limits.maxSeries} of ${result.length} series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest`,
     );
-    result = result.slice(0, limits.maxSeries);
+    result = largestLatest(result, limits.maxSeries);
   }
   const maxPoints = limits.maxPoints;
   if (maxPoints !== undefined && result.some((s) => Array.isArray(s.values) && s.values.length > maxPoints)) {
@@ -96,6 +96,31 @@ export function applyLimits(
     result = result.map((s) => (Array.isArray(s.values) && s.values.length > maxPoints ? { ...s, values: s.values.slice(-maxPoints) } : s));
   }
   return { data: notes.length === 0 ? data : { ...data, result }, notes };
+}
+
+/**
+ * The `n` series whose latest value (a vector's value, a matrix's last point) is largest,
+ * as an agent reads "at most N series": the top N. They stay in Prometheus' order; NaN and
+ * histogram samples rank last, and ties keep the earlier series.
+ */
+function largestLatest(series: Series[], n: number): Series[] {
+  const ranked = series.map((s, i) => ({ i, value: latestValue(s) })).sort((a, b) => descending(a.value, b.value) || a.i - b.i);
+  const kept = new Set(ranked.slice(0, n).map((r) => r.i));
+  return series.filter((_, i) => kept.has(i));
+}
+
+/** NaN when the series has no float sample. */
+function latestValue(series: Series): number {
+  const sample = Array.isArray(series.values) ? series.values.at(-1) : series.value;
+  const text = Array.isArray(sample) ? sample[1] : undefined;
+  // Prometheus writes infinities as +Inf and -Inf, which Number() does not read.
+  return text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : typeof text === 'string' ? Number(text) : NaN;
+}
+
+/** Largest first, NaN after every number. */
+function descending(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number(Number.isNaN(a)) - Number(Number.isNaN(b));
+  return a === b ? 0 : a > b ? -1 : 1;
 }
 
 /** The size of the response Lambda will send for this envelope, in bytes. */
@@ -118,6 +143,8 @@ export interface RangeSource {
   /** Prometheus' matrix, with the limits applied. */
   data: QueryData;
   format?: Format;
+  /** Significant digits of the compact and summary values; none: lossless. */
+  precision?: number;
   /** The query's start and step, in seconds: every timestamp is start + i * step. */
   start: number;
   step: number;
@@ -166,7 +193,7 @@ export function fitToBudget(
         ),
       };
     }
-    const summary = formatData(range.data, 'summary');
+    const summary = formatData(range.data, 'summary', undefined, range.precision);
     const why = `${over}: the summary format (a step keeping ${MIN_RESAMPLED_POINTS} points per series would not fit)`;
     const summaryList = bigList(summary)!;
     const summaryKept = fittingItems({ ...envelope, data: summary }, summaryList, shape, budget.unit, room);
@@ -238,7 +265,7 @@ function resampled(
   for (;;) {
     const step = roundStep(range.step, factor);
     if (Math.floor((last - range.start) / step) + 1 < MIN_RESAMPLED_POINTS) return undefined;
-    const data = formatData(resample(range.data, range.start, step), range.format, step);
+    const data = formatData(resample(range.data, range.start, step), range.format, step, range.precision);
     const cost = responseSize(shape, { ...envelope, data }, unit);
     if (cost <= room) return { data, step };
     const k = Math.round(step / range.step);

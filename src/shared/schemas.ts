@@ -30,13 +30,13 @@ export const MAX_POINTS_PER_SERIES = MAX_RESOLUTION + 1;
 const workspaceId = TString({
   pattern: WORKSPACE_ID_PATTERN,
   examples: ['ws-12345678-abcd-1234-efgh-123456789012'],
-  description: 'Default: the configured workspace.',
+  description: 'Default: configured.',
 });
 
+// No description: its name says it, and optional says there is a default (the function's region).
 const region = TString({
   pattern: REGION_PATTERN,
   examples: ['us-east-1'],
-  description: "Default: the function's region.",
 });
 
 /** The workspace and region every operation may name. */
@@ -54,14 +54,14 @@ export const time = (description: string) => Union([TString({ minLength: 1, maxL
 export const maxSeries = Integer({
   minimum: 1,
   maximum: 100_000,
-  description: 'Keep at most this many series.',
+  description: 'Keep the top N series by latest value.',
 });
 
 export const limit = (what: string) =>
   Integer({
     minimum: 1,
     maximum: 100_000,
-    description: `Return at most this many ${what}.`,
+    description: `At most this many ${what}.`,
   });
 
 /** At most this many series selectors in one `match`: each goes as a `match[]`, and series matching any are kept. */

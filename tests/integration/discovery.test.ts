@@ -8,10 +8,13 @@ import { loadEvent } from '../support/events';
 import { envelopeOf, loadHandler, useHarness } from '../support/harness';
 
 /**
- * The discovery operations (list_labels, label_values, series) and list_workspaces
- * against the real Prometheus, through the AMP-like front that checks every signature
- * and the methods AMP accepts: through their own functions, their events files, the
- * router and the gateway's tool calls. Expected values follow from tests/fixtures/dataset.ts.
+ * The discovery operations (list_metrics, list_labels, label_values, series) and
+ * list_workspaces against the real Prometheus, through the AMP-like front that checks
+ * every signature and the methods AMP accepts: through their own functions, their events
+ * files, the router and the gateway's tool calls. Expected values follow from
+ * tests/fixtures/dataset.ts: the backfilled fixture lies in 2023, so the last hour (the
+ * default window) holds only the live scrape of it (job "fixture", the fixture's own job
+ * and instance renamed exported_job and exported_instance) and the rules' series.
  */
 
 const harness = useHarness();
@@ -22,6 +25,12 @@ afterEach(() => {
 /** The fixture's window: only the backfilled series, none of the live scrape's or the rules'. */
 const WINDOW = { start: FIXTURE_START, end: FIXTURE_END };
 const WINDOW_PARAMS = { start: [String(FIXTURE_START)], end: [String(FIXTURE_END)] };
+/** How hints name the fixture's window. */
+const BETWEEN = 'between 2023-03-31T22:00:00Z and 2023-04-01T02:00:00Z';
+/** What an answer says of the default window. */
+const RECENT = 'the last 1h (default): pass start, e.g. 30d, for older data';
+/** The job Prometheus gives the live scrape of the fixture (scripts/lib/local-prometheus.ts), the only one in the last hour. */
+const LIVE_JOB = 'fixture';
 
 const ALL_SERIES = FIXTURE.flatMap((f) => f.series.map((s) => ({ __name__: f.name, ...s.labels })));
 const LABEL_NAMES = [...new Set(ALL_SERIES.flatMap((s) => Object.keys(s)))].sort();
@@ -36,6 +45,18 @@ const NODE_BY_METRIC = { node_cpu_seconds_total: 3, node_memory_MemAvailable_byt
 
 /** A selector past the GET limit: the instances of the fixture plus many that do not exist. */
 const LONG_NODE_MATCH = `{instance=~"node-1:9100|node-2:9100|${Array.from({ length: 200 }, (_, i) => `host-${i}:9100`).join('|')}"}`;
+
+/** Makes a call, and checks that its first request sent start an hour before it, and no end. */
+async function sentHourAgo(call: () => Promise<unknown>): Promise<{ result: ReturnType<typeof envelopeOf> & { hints?: string[] }; start: number }> {
+  const before = Date.now() / 1000;
+  const result = envelopeOf(await call());
+  const after = Date.now() / 1000;
+  const { start, end } = harness.front.requests[0]!.params;
+  expect(Number(start![0])).toBeGreaterThanOrEqual(before - 3600 - 0.001);
+  expect(Number(start![0])).toBeLessThanOrEqual(after - 3600 + 0.001);
+  expect(end).toBeUndefined();
+  return { result, start: Number(start![0]) };
+}
 
 /** Prometheus' own answer, asked directly (no front, no signing). */
 async function direct(endpoint: string, params: [string, string][]): Promise<unknown> {
@@ -67,13 +88,7 @@ describe('list_labels', () => {
 
   it('sends a bare duration as the Unix seconds that long ago, and answers what Prometheus answers', async () => {
     const discovery = await harness.handler('discovery');
-    const before = Date.now() / 1000;
-    const result = envelopeOf(await discovery({ operation: 'list_labels', start: '1h' }, lambdaContext()));
-    const after = Date.now() / 1000;
-    const sent = Number(harness.front.requests[0]!.params.start![0]);
-    expect(sent).toBeGreaterThanOrEqual(before - 3600 - 0.001);
-    expect(sent).toBeLessThanOrEqual(after - 3600 + 0.001);
-    expect(harness.front.requests[0]!.params.end).toBeUndefined();
+    const { result, start: sent } = await sentHourAgo(() => discovery({ operation: 'list_labels', start: '1h' }, lambdaContext()));
     const labels = ((await direct('labels', [['start', String(sent)]])) as string[]).sort();
     expect(result).toEqual({ status: 'success', data: { labels, total: labels.length, truncated: false } });
     // The last hour holds only the live scrape, which renames the fixture's job and instance.
@@ -82,12 +97,8 @@ describe('list_labels', () => {
 
   it('sends -1h as the Unix seconds an hour ago, as now-1h', async () => {
     const discovery = await harness.handler('discovery');
-    const before = Date.now() / 1000;
-    expect(envelopeOf(await discovery({ operation: 'list_labels', start: '-1h' }, lambdaContext())).status).toBe('success');
-    const after = Date.now() / 1000;
-    const sent = Number(harness.front.requests[0]!.params.start![0]);
-    expect(sent).toBeGreaterThanOrEqual(before - 3600 - 0.001);
-    expect(sent).toBeLessThanOrEqual(after - 3600 + 0.001);
+    const { result } = await sentHourAgo(() => discovery({ operation: 'list_labels', start: '-1h' }, lambdaContext()));
+    expect(result.status).toBe('success');
   });
 
   it('takes several selectors, sent as repeated match[]: the labels of the series matching any', async () => {
@@ -97,11 +108,12 @@ describe('list_labels', () => {
     expect(harness.front.requests[0]).toMatchObject({ method: 'GET', params: { 'match[]': ['up', 'node_cpu_seconds_total'], ...WINDOW_PARAMS } });
   });
 
-  it('sends no time without start and end: the answer covers all the data, the live scrape included', async () => {
+  it('without start, reads the last hour and says so: the live scrape, whose labels differ', async () => {
     const discovery = await harness.handler('discovery');
-    const result = envelopeOf(await discovery({ operation: 'list_labels' }, lambdaContext()));
-    expect(harness.front.requests[0]!.params).toEqual({});
-    expect(result.data.labels).toEqual(expect.arrayContaining([...LABEL_NAMES, 'exported_instance', 'exported_job']));
+    const { result, start: sent } = await sentHourAgo(() => discovery({ operation: 'list_labels' }, lambdaContext()));
+    const labels = ((await direct('labels', [['start', String(sent)]])) as string[]).sort();
+    expect(result).toEqual({ status: 'success', data: { labels, total: labels.length, truncated: false }, window: RECENT });
+    expect(labels).toEqual(expect.arrayContaining([...LABEL_NAMES, 'exported_instance', 'exported_job']));
   });
 
   it('sends a long match as a POST form', async () => {
@@ -156,10 +168,19 @@ describe('label_values', () => {
     expect(result).toEqual({ status: 'success', data: { values: ['Zürich', '東京'], total: 2, truncated: false } });
   });
 
-  it('answers an empty list for a label no series has', async () => {
+  it('answers an empty list for a label no series has, with the labels that are there', async () => {
     const discovery = await harness.handler('discovery');
-    const result = await discovery({ operation: 'label_values', label: 'no_such_label', ...WINDOW }, lambdaContext());
-    expect(result).toEqual({ status: 'success', data: { values: [], total: 0, truncated: false } });
+    const result = await discovery({ operation: 'label_values', label: 'jbo', ...WINDOW }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { values: [], total: 0, truncated: false },
+      hints: [`label 'jbo' is not on any series ${BETWEEN}; labels that are: job, cpu, city, code, mode, path, handler, instance`],
+    });
+    // The names in the window, then whether it ever existed.
+    expect(harness.front.requests.slice(1).map((r) => [r.endpoint, r.params])).toEqual([
+      ['labels', WINDOW_PARAMS],
+      ['label/__name__/values', { 'match[]': ['{jbo!=""}'] }],
+    ]);
   });
 
   it('stays on GET with a match longer than the POST threshold (AMP answers 405 to a POST)', async () => {
@@ -244,6 +265,124 @@ describe('series', () => {
   });
 });
 
+describe('the default window: the last hour', () => {
+  it('leaves out the jobs seen only in older data; an explicit start widens it, and is not restated', async () => {
+    const discovery = await harness.handler('discovery');
+    const { result } = await sentHourAgo(() => discovery({ operation: 'label_values', label: 'job' }, lambdaContext()));
+    expect(result).toEqual({ status: 'success', data: { values: [LIVE_JOB], total: 1, truncated: false }, window: RECENT });
+
+    const fixtureJobs = [...new Set(FIXTURE.flatMap((f) => f.series.map((s) => s.labels.job!)))];
+    expect(fixtureJobs.sort()).toEqual(['api', 'node', 'prometheus']);
+    const widened = await discovery({ operation: 'label_values', label: 'job', start: FIXTURE_START }, lambdaContext());
+    expect(widened).toEqual({ status: 'success', data: { values: ['api', LIVE_JOB, 'node', 'prometheus'], total: 4, truncated: false } });
+    expect(harness.front.requests[1]!.params).toEqual({ start: [String(FIXTURE_START)] });
+  });
+
+  it('with end and no start, reads the hour before end', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = await discovery({ operation: 'label_values', label: 'job', end: FIXTURE_END }, lambdaContext());
+    expect(result).toEqual({
+      status: 'success',
+      data: { values: ['api', 'node', 'prometheus'], total: 3, truncated: false },
+      window: 'the 1h before end (default): pass start, e.g. 30d, for older data',
+    });
+    expect(harness.front.requests[0]!.params).toEqual({ start: [String(FIXTURE_END - 3600)], end: [String(FIXTURE_END)] });
+  });
+
+  it('finds no series of a job seen only long ago, and says when it was last seen', async () => {
+    const discovery = await harness.handler('discovery');
+    const { result, start } = await sentHourAgo(() => discovery({ operation: 'series', match: '{job="node"}' }, lambdaContext()));
+    expect(result).toEqual({
+      status: 'success',
+      data: { series: [], total: 0, truncated: false, by_metric: {} },
+      window: RECENT,
+      hints: ['{job="node"} has no samples in the last 1h; last seen more than 1y before'],
+    });
+    const hour = { start: [String(start)], end: [expect.any(String)] };
+    const hints = harness.front.requests.slice(1);
+    // In the window, ever, then the nearest of the 7 days and the year before it (a binary search over 1h … 1y).
+    expect(hints.map((r) => [r.endpoint, r.params['match[]'], Number(r.params.start?.[0] ?? NaN) - start])).toEqual([
+      ['label/__name__/values', ['{job="node"}'], 0],
+      ['label/__name__/values', ['{job="node"}'], NaN],
+      ['label/__name__/values', ['{job="node"}'], -7 * 86_400],
+      ['label/__name__/values', ['{job="node"}'], -365 * 86_400],
+    ]);
+    expect(hints[0]!.params).toMatchObject(hour);
+  });
+
+  it('list_metrics: the metrics of a job only in older data are not listed without start', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    const { result } = await sentHourAgo(() => listMetrics({ match: '{job="node"}' }, lambdaContext()));
+    expect(result).toMatchObject({ status: 'success', data: { metrics: [], total: 0, truncated: false }, window: RECENT });
+    const old = envelopeOf(await listMetrics({ match: '{job="node"}', start: FIXTURE_START, end: FIXTURE_END }, lambdaContext()));
+    expect(old).toEqual({ status: 'success', data: { metrics: NODE_METRICS, total: 3, truncated: false } });
+  });
+});
+
+describe('list_metrics search', () => {
+  it('keeps the names containing the search, in any case', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    expect(await listMetrics({ search: 'CPU' }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: ['node_cpu_seconds_total'], total: 1, truncated: false },
+      window: RECENT,
+    });
+    const requests = envelopeOf(await listMetrics({ search: 'requests', ...WINDOW }, lambdaContext()));
+    expect(requests.data).toEqual({ metrics: ['http_requests_total', 'prometheus_http_requests_total'], total: 2, truncated: false });
+    // The search is ours: Prometheus is asked for the names in the window.
+    expect(harness.front.requests[1]!.params).toEqual(WINDOW_PARAMS);
+  });
+
+  it('counts the names found before the limit', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    expect(await listMetrics({ search: 'node_', limit: 1, ...WINDOW }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: ['node_cpu_seconds_total'], total: 2, truncated: true },
+      truncated: true,
+      note: 'returned the first 1 of 2 metric names (limit); raise limit or narrow with search or match',
+    });
+  });
+
+  it('names the closest names when none contains the search', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    expect(await listMetrics({ search: 'cpu_second_total', ...WINDOW }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: [], total: 0, truncated: false },
+      hints: ["no metric name contains 'cpu_second_total'; similar names: node_cpu_seconds_total"],
+    });
+    expect(harness.front.requests).toHaveLength(1);
+  });
+
+  it('suggests search when match names a metric that does not exist', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    expect(await listMetrics({ match: 'cpu', ...WINDOW }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: [], total: 0, truncated: false },
+      hints: [
+        "metric 'cpu' does not exist in this workspace; similar names that do: node_cpu_seconds_total, up",
+        'match takes series selectors: search "cpu" finds the names containing it',
+      ],
+    });
+  });
+});
+
+describe('hints on an empty discovery answer', () => {
+  it('a typo in match: the values of the label that do exist in the window', async () => {
+    const discovery = await harness.handler('discovery');
+    expect(await discovery({ operation: 'label_values', label: 'instance', match: 'up{job="nod"}', ...WINDOW }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { values: [], total: 0, truncated: false },
+      hints: [`no series of up has job="nod" ${BETWEEN}; values that exist: "node", "prometheus"`],
+    });
+  });
+
+  it('suggests only the values of the window, not those of the live scrape', async () => {
+    const discovery = await harness.handler('discovery');
+    const result = envelopeOf(await discovery({ operation: 'series', match: '{job="fixtures"}', ...WINDOW }, lambdaContext())) as ReturnType<typeof envelopeOf> & { hints?: string[] };
+    expect(result.hints).toEqual([`no series has job="fixtures" ${BETWEEN}; values that exist: "node", "api", "prometheus"`]);
+  });
+});
+
 describe('list_workspaces with PROMETHEUS_URL', () => {
   const endpointEntry = () => ({ status: 'ACTIVE', prometheus_endpoint: harness.front.workspaceUrl });
 
@@ -304,7 +443,7 @@ describe('the router (integration) and the gateway', () => {
     const discovery = await harness.handler('discovery');
     expect(await discovery({ query: 'up' }, lambdaContext({ toolName: 'query' }))).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_labels, label_values, series" },
+      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_labels, label_values, series, describe_metric" },
     });
     const workspaces = await harness.handler('workspaces');
     expect(await workspaces({}, lambdaContext({ toolName: 'series' }))).toEqual({

@@ -88,8 +88,8 @@ describe.each([
 
 describe('list_metrics: label values are GET only on AMP', () => {
   it.each(CORPUS.filter(([, , o]) => o?.selector === true))('match: %s', async (_, match) => {
-    const result = envelopeOf(await (await harness.handler('list-metrics'))({ match }, lambdaContext()));
-    const oracle = await direct('label/__name__/values', { 'match[]': match });
+    const result = envelopeOf(await (await harness.handler('list-metrics'))({ match, ...HOUR }, lambdaContext()));
+    const oracle = await direct('label/__name__/values', { 'match[]': match, ...HOUR_PARAMS });
     if (oracle.status === 'success') {
       const names = oracle.data as string[];
       expect(result).toEqual({ status: 'success', data: { metrics: names, total: names.length, truncated: false } });
@@ -103,7 +103,7 @@ describe('list_metrics: label values are GET only on AMP', () => {
     const hosts = Array.from({ length: 200 }, (_, i) => `host-${i}:9100`).join('|');
     const match = `{instance=~"node-1:9100|${hosts}"}`;
     expect(encodeURIComponent(match).length).toBeGreaterThan(MAX_GET_QUERY_LENGTH);
-    const result = envelopeOf(await (await harness.handler('list-metrics'))({ match }, lambdaContext()));
+    const result = envelopeOf(await (await harness.handler('list-metrics'))({ match, ...HOUR }, lambdaContext()));
     expect(result.data.metrics).toEqual(['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'up']);
     expect(harness.front.requests.map((r) => r.method)).toEqual(['GET']);
   });

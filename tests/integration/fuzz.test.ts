@@ -49,9 +49,9 @@ const anyValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   hugeString,
   fc.integer({ min: 500, max: 3_000 }).map(nested),
-  fc.constantFrom('up', 'sum(rate(x[5m]))', 'now-1h', '2023-04-01T00:00:00Z', '5m', 1680307200, 'ws-12345678-abcd-1234-efgh-123456789012', 'us-east-1', 'query', 'range_query', 'list_metrics', 'server_info', 'list_rules', 'list_alerts', 'alert', 'firing', 'list_labels', 'label_values', 'series', 'list_workspaces', 'job', '__name__', '../../admin', 'prod'),
+  fc.constantFrom('up', 'sum(rate(x[5m]))', 'now-1h', '2023-04-01T00:00:00Z', '5m', 1680307200, 'ws-12345678-abcd-1234-efgh-123456789012', 'us-east-1', 'query', 'range_query', 'list_metrics', 'server_info', 'list_rules', 'list_alerts', 'alert', 'firing', 'list_labels', 'label_values', 'series', 'list_workspaces', 'describe_metric', 'job', '__name__', '../../admin', 'prod'),
 );
-const FIELDS = ['query', 'time', 'start', 'end', 'step', 'match', 'limit', 'include_metadata', 'max_series', 'max_points', 'workspace_id', 'region', 'operation', 'type', 'group', 'state', 'label', 'alias'];
+const FIELDS = ['query', 'time', 'start', 'end', 'step', 'match', 'limit', 'include_metadata', 'max_series', 'max_points', 'workspace_id', 'region', 'operation', 'type', 'group', 'state', 'label', 'alias', 'metric'];
 const EVIL_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
 /** Arguments: known fields with any values, plus hostile keys, written as JSON text so that `__proto__` is an own key. */
@@ -72,6 +72,7 @@ const VALID = [
   { operation: 'list_alerts', state: 'firing', limit: 1 },
   { operation: 'label_values', label: 'job', match: 'up', start: '2023-04-01T00:00:00Z', limit: 2 },
   { operation: 'series', match: '{job="node"}', start: 1680307200, end: 'now' },
+  { operation: 'describe_metric', metric: 'node_cpu_seconds_total', start: '2023-04-01T00:00:00Z' },
   { alias: 'prod', region: 'us-east-1' },
 ];
 const nearlyValid = fc
@@ -127,7 +128,7 @@ describe.each(FUNCTIONS)('%s under generated events', (name) => {
     outcomes = { success: 0, error: 0 };
     logger.setLogLevel('DEBUG');
     await fc.assert(
-      fc.asyncProperty(eventArb, fc.option(fc.constantFrom('query', 'range_query', 'list_metrics', 'server_info', 'list_rules', 'list_alerts', 'list_labels', 'label_values', 'series', 'list_workspaces', 'nope')), async (event, tool) => {
+      fc.asyncProperty(eventArb, fc.option(fc.constantFrom('query', 'range_query', 'list_metrics', 'server_info', 'list_rules', 'list_alerts', 'list_labels', 'label_values', 'series', 'describe_metric', 'list_workspaces', 'nope')), async (event, tool) => {
         const result = await handlers[name](event, lambdaContext({ toolName: tool ?? undefined, remainingMs: 10_000 }));
         checkAnswer(event, result, tool !== null);
       }),

@@ -1,6 +1,7 @@
 import { formatData } from '../../src/shared/formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
@@ -15,6 +16,10 @@ import { lambdaContext } from '../../scripts/lib/lambda-context';
 const TOOL_NAMES = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string }[]).map((t) => t.name);
 
 const harness = useHarness();
+/** The backfilled fixture's window, in 2023: without start, discovery reads only the last hour. */
+const FIXTURE_WINDOW = { start: FIXTURE_START, end: FIXTURE_END };
+/** What a discovery answer says of its default window. */
+const RECENT_WINDOW = 'the last 1h (default): pass start, e.g. 30d, for older data';
 afterEach(() => {
   // Every request the functions made reached the front with a valid signature.
   for (const request of harness.front.requests) expect(request.signatureError).toBeUndefined();
@@ -56,7 +61,12 @@ describe('query', () => {
     expect(unix.data.result).toEqual([{ metric: {}, value: [T0, '2'] }]);
     // `now-1h` is after the fixture's end: only the live scrape target answers.
     const relative = envelopeOf(await handler({ query: 'up{job="node"}', time: 'now-1h' }, lambdaContext()));
-    expect(relative).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
+    // The hints (tests/integration/hints.test.ts) say the job's data, the fixture's, lies further away.
+    expect(relative).toEqual({
+      status: 'success',
+      data: { resultType: 'vector', result: [] },
+      hints: [expect.stringMatching(/^up\{job="node"\} has no samples between \S+ and \S+, nor within 1y of it$/)],
+    });
   });
 
   it('reads -1h as now-1h', async () => {
@@ -150,8 +160,26 @@ describe('results sized for a language model', () => {
       data: { resultType: 'matrix', result: [{ ...SYSTEM_CPU_RATE[0], values: SYSTEM_CPU_RATE[0]!.values.slice(-5) }] },
       truncated: true,
       note:
-        'returned 1 of 2 series (max_series); narrow the query or aggregate (sum by, topk) to see the rest; ' +
+        'kept the 1 of 2 series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest; ' +
         'kept the last 5 of up to 13 points per series (max_points); a larger step shows the whole range',
+    });
+  });
+
+  it('keeps, with max_series, the series of largest latest value, not the first ones', async () => {
+    const handler = await harness.handler('query');
+    const query = 'rate(node_cpu_seconds_total[5m])';
+    const all = envelopeOf(await handler({ query, time: T0 }, lambdaContext())).data.result as { metric: Record<string, string>; value: [number, string] }[];
+    // dataset.ts: node-1 user 30 a minute (0.5/s), node-1 system 15 (0.25/s), node-2 system 7.5 (0.125/s).
+    expect(all.map((s) => [s.metric.instance, s.metric.mode, s.value[1]])).toEqual([
+      ['node-1:9100', 'system', '0.25'],
+      ['node-1:9100', 'user', '0.5'],
+      ['node-2:9100', 'system', '0.125'],
+    ]);
+    expect(envelopeOf(await handler({ query, time: T0, max_series: 1 }, lambdaContext()))).toEqual({
+      status: 'success',
+      truncated: true,
+      note: 'kept the 1 of 3 series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest',
+      data: { resultType: 'vector', result: [all[1]] },
     });
   });
 
@@ -175,16 +203,25 @@ describe('results sized for a language model', () => {
 });
 
 describe('list-metrics', () => {
-  it('answers events/list-metrics.json with every metric name, sorted', async () => {
+  it("answers events/list-metrics.json with the fixture window's metric names, sorted", async () => {
     const handler = await harness.handler('list-metrics');
     const result = (await handler(loadEvent('list-metrics'), lambdaContext())) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA['list-metrics'] });
   });
 
+  it('without start, lists the names of the last hour, and says so', async () => {
+    const handler = await harness.handler('list-metrics');
+    expect(await handler({}, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false },
+      window: RECENT_WINDOW,
+    });
+  });
+
   it('filters by a series selector and says when a limit cuts the list', async () => {
     const handler = await harness.handler('list-metrics');
-    const matched = envelopeOf(await handler({ match: '{job="node"}' }, lambdaContext()));
+    const matched = envelopeOf(await handler({ match: '{job="node"}', ...FIXTURE_WINDOW }, lambdaContext()));
     expect(matched.data).toEqual({
       metrics: ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'up'],
       total: 3,
@@ -192,7 +229,7 @@ describe('list-metrics', () => {
     });
     expect(harness.front.requests[0]!.params['match[]']).toEqual(['{job="node"}']);
 
-    const several = envelopeOf(await handler({ match: ['up', 'node_memory_MemAvailable_bytes'] }, lambdaContext()));
+    const several = envelopeOf(await handler({ match: ['up', 'node_memory_MemAvailable_bytes'], ...FIXTURE_WINDOW }, lambdaContext()));
     expect(several.data).toEqual({ metrics: ['node_memory_MemAvailable_bytes', 'up'], total: 2, truncated: false });
     expect(harness.front.requests[1]).toMatchObject({ method: 'GET', params: { 'match[]': ['up', 'node_memory_MemAvailable_bytes'] } });
 
@@ -202,7 +239,7 @@ describe('list-metrics', () => {
 
   it("adds each metric's type and help from the metadata API", async () => {
     const handler = await harness.handler('list-metrics');
-    const result = envelopeOf(await handler({ match: '{job="node"}', include_metadata: true }, lambdaContext()));
+    const result = envelopeOf(await handler({ match: '{job="node"}', include_metadata: true, ...FIXTURE_WINDOW }, lambdaContext()));
     // The Prometheus text format the live target serves has no units: Prometheus reports "".
     const meta = (name: string) => ({ type: family(name).type, help: family(name).help, unit: '' });
     expect(result.data.metadata).toEqual({
@@ -275,8 +312,9 @@ describe('integration (the router)', () => {
     expect(await router({ operation: 'list_metrics', limit: 1 }, lambdaContext())).toEqual({
       status: 'success',
       data: { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true },
+      window: RECENT_WINDOW,
       truncated: true,
-      note: `returned the first 1 of ${ALL_METRICS.length} metric names (limit); raise limit or narrow with match`,
+      note: `returned the first 1 of ${ALL_METRICS.length} metric names (limit); raise limit or narrow with search or match`,
     });
   });
 
@@ -287,13 +325,13 @@ describe('integration (the router)', () => {
   });
 
   it.each([
-    ['query', { query: 'up', time: '2023-04-01T00:00:00Z' }, { resultType: 'vector', result: UP_AT_T0 }],
+    ['query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' }, { resultType: 'vector', result: UP_AT_T0 }],
     [
       'range_query',
-      { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: '2023-04-01T00:00:00Z', end: '2023-04-01T01:00:00Z', step: '5m' },
+      { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: '2023-04-01T00:00:00Z', end: '2023-04-01T01:00:00Z', step: '5m', format: 'prometheus' },
       EXPECTED_EVENT_DATA['range-query'],
     ],
-    ['list_metrics', {}, EXPECTED_EVENT_DATA['list-metrics']],
+    ['list_metrics', FIXTURE_WINDOW, EXPECTED_EVENT_DATA['list-metrics']],
   ])('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data) => {
     expect(TOOL_NAMES).toContain(tool);
     const router = await harness.handler('integration');
@@ -320,7 +358,7 @@ describe('integration (the router)', () => {
 
   it('routes by the AgentCore Gateway tool name when called with flat tool arguments', async () => {
     const router = await harness.handler('integration');
-    const result = await router({ query: 'sum(up)', time: T0 }, lambdaContext({ toolName: 'query' }));
+    const result = await router({ query: 'sum(up)', time: T0, format: 'prometheus' }, lambdaContext({ toolName: 'query' }));
     expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
   });
 });

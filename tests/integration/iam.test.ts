@@ -33,7 +33,7 @@ describe("each function's role, as template.yaml expands for a stack", () => {
     ['range-query', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:DescribeWorkspace']],
     ['list-metrics', ['aps:GetLabels', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']],
     ['server-info', ['aps:QueryMetrics', 'aps:DescribeWorkspace']],
-    ['discovery', ['aps:GetLabels', 'aps:GetSeries', 'aps:DescribeWorkspace']],
+    ['discovery', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']],
     ['alerting', ['aps:ListRules', 'aps:ListAlerts', 'aps:DescribeWorkspace']],
     ['workspaces', []],
     ['integration', AMP_ACTIONS],
@@ -131,9 +131,11 @@ describe('the AMP-like front', () => {
   it("gives the query function's hints through its own role: GetLabels is allowed", async () => {
     const query = await loadHandler('query', { PROMETHEUS_URL: harness.front.workspaceUrl });
     const result = envelopeOf(await query({ query: 'up{job="nodes"}', time: T0 }, lambdaContext())) as ReturnType<typeof envelopeOf> & { hints?: string[] };
-    expect(result.hints).toEqual(['no series has job="nodes" on up; values that exist: "node", "fixture", "prometheus"']);
+    expect(result.hints).toEqual(['no series of up has job="nodes" between 2023-03-31T23:55:00Z and 2023-04-01T00:00:00Z; values that exist: "node", "prometheus"']);
     expect(harness.front.requests.map((r) => [r.endpoint, r.role, r.status])).toEqual([
       ['query', 'prometheus-tools-QueryFunctionRole', 200],
+      ['label/__name__/values', 'prometheus-tools-QueryFunctionRole', 200],
+      ['label/__name__/values', 'prometheus-tools-QueryFunctionRole', 200],
       ['label/__name__/values', 'prometheus-tools-QueryFunctionRole', 200],
       ['label/job/values', 'prometheus-tools-QueryFunctionRole', 200],
     ]);

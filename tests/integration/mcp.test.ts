@@ -33,6 +33,10 @@ const TOOLS = toolDefinitionsFor(
   loadConfig({ ...process.env, ...functionEnv('integration'), PROMETHEUS_URL: 'http://127.0.0.1/' }),
   JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8')) as ToolDefinition[],
 );
+/** Every tool is read-only and reads a Prometheus outside the server (MCP tool annotations). */
+const ANNOTATIONS = { readOnlyHint: true, openWorldHint: true };
+/** What list_metrics says of its default window, the last hour. */
+const RECENT_WINDOW = 'the last 1h (default): pass start, e.g. 30d, for older data';
 let front: AmpFront;
 
 beforeAll(async () => {
@@ -50,7 +54,7 @@ const serverEnv = (env: Record<string, string> = {}) => {
 
 /** What the tests ask of a client, whichever SDK it is from. */
 interface McpClient {
-  listTools(): Promise<{ tools: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown }[] }>;
+  listTools(): Promise<{ tools: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown; annotations?: unknown }[] }>;
   callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<{ content?: unknown; structuredContent?: unknown; isError?: boolean }>;
   getInstructions(): string | undefined;
   close(): Promise<void>;
@@ -134,21 +138,22 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     expect(client.getInstructions()).toBe(INSTRUCTIONS);
   });
 
-  it('lists the tools of tools.json that apply to a PROMETHEUS_URL, with the same schemas', async () => {
+  it('lists the tools of tools.json that apply to a PROMETHEUS_URL, with the same schemas, each read-only and open-world', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).not.toContain('list_workspaces');
-    expect(tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema }))).toEqual(TOOLS);
+    const listed = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations }));
+    expect(listed).toEqual(TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS })));
   });
 
   it('answers query with the fixture values', async () => {
-    expect(await call(client, 'query', { query: 'up', time: '2023-04-01T00:00:00Z' })).toEqual({
+    expect(await call(client, 'query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' })).toEqual({
       isError: false,
       envelope: { status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } },
     });
   });
 
   it('answers range_query with the fixture values', async () => {
-    const args = { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: T0, end: T0 + 3600, step: '5m' };
+    const args = { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: T0, end: T0 + 3600, step: '5m', format: 'prometheus' };
     expect(await call(client, 'range_query', args)).toEqual({
       isError: false,
       envelope: { status: 'success', data: { resultType: 'matrix', result: SYSTEM_CPU_RATE } },
@@ -158,7 +163,7 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
   it('answers list_metrics with every metric name', async () => {
     expect(await call(client, 'list_metrics', {})).toEqual({
       isError: false,
-      envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false } },
+      envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false }, window: RECENT_WINDOW },
     });
   });
 
@@ -187,6 +192,22 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
         total: 2,
         truncated: false,
         by_metric: { up: 2 },
+      },
+    ],
+    [
+      'describe_metric',
+      // Wider than the fixture's data: up begins inside it (seen at the first step after FIXTURE_START, 87 s apart).
+      { metric: 'up', start: FIXTURE_START - 3600, end: FIXTURE_END + 3600 },
+      {
+        metric: 'up',
+        type: 'gauge',
+        help: 'Whether the target was up at its last scrape.',
+        unit: '',
+        series: 3,
+        labels: { instance: 3, job: 2 },
+        first_seen: FIXTURE_START + 60,
+        last_seen: FIXTURE_END,
+        window: { start: FIXTURE_START - 3600, end: FIXTURE_END + 3600, step: 87 },
       },
     ],
   ])('answers %s with the fixture values', async (name, args, data) => {
@@ -335,10 +356,10 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
       expect(negotiated).toBe(revision);
       expect(client.getInstructions()).toBe(INSTRUCTIONS);
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t: { name: string }) => t.name));
-      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual(SUM_UP);
+      expect(await call(client, 'query', { query: 'sum(up)', time: T0, format: 'prometheus' })).toEqual(SUM_UP);
       expect(await call(client, 'list_metrics', {})).toEqual({
         isError: false,
-        envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false } },
+        envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false }, window: RECENT_WINDOW },
       });
     } finally {
       await client.close();
@@ -365,7 +386,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     expect(status).toBe(200);
     const { result } = answer(body);
     expect(result).toMatchObject({ resultType: 'complete', ttlMs: 3_600_000, cacheScope: 'public' });
-    expect(result.tools).toEqual(TOOLS);
+    expect(result.tools).toEqual(TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS })));
   });
 
   it.each(OPENINGS)('accepts the loopback names as Host and Origin for a %s request', async (_, request) => {
@@ -489,7 +510,7 @@ describe('over streamable HTTP, on 0.0.0.0 with MCP_AUTH_TOKEN', () => {
     const { client, negotiated } = await connect(new URL(`http://127.0.0.1:${port}/mcp`), { Authorization: `Bearer ${token}` });
     try {
       expect(negotiated).toBe(revision);
-      expect(await call(client, 'query', { query: 'sum(up)', time: T0 })).toEqual(SUM_UP);
+      expect(await call(client, 'query', { query: 'sum(up)', time: T0, format: 'prometheus' })).toEqual(SUM_UP);
     } finally {
       await client.close();
     }

@@ -158,7 +158,7 @@ describe('tool calls', () => {
     const result = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'up', body: '{}' }, lambdaContext({ toolName: 'query' }));
     expect(result).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: "unknown field 'body' (allowed: workspace_id, region, query, time, max_series, format, max_samples_processed_warning_threshold, max_samples_processed_error_threshold)" },
+      error: { type: 'validation_error', message: "unknown field 'body' (allowed: workspace_id, region, query, time, max_series, format, precision, max_samples_processed_warning_threshold, max_samples_processed_error_threshold)" },
     });
   });
 });

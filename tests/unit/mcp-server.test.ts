@@ -1,7 +1,8 @@
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { INSTRUCTIONS } from '../../src/mcp/server';
+import { createMcpServer, INSTRUCTIONS } from '../../src/mcp/server';
 
 /**
  * The local MCP server's `instructions` (both protocol revisions send them: in the
@@ -36,5 +37,21 @@ describe('the MCP server instructions', () => {
     expect(INSTRUCTIONS).toContain('"hints"');
     expect(INSTRUCTIONS).toContain('{"status":"success","data":…}');
     expect(INSTRUCTIONS).toContain('{"status":"error","error":{"type","message"}}');
+  });
+});
+
+describe('the MCP tool list', () => {
+  it('annotates every tool read-only and open-world (it reads a Prometheus outside the server), as a real client reads it', async () => {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await createMcpServer().connect(serverSide);
+    const client = new Client({ name: 'prometheus-tools-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      const { tools } = await client.listTools();
+      // Without a default workspace, the server lists every tool of tools.json.
+      expect(tools.map((t) => [t.name, t.annotations])).toEqual(TOOL_NAMES.map((name) => [name, { readOnlyHint: true, openWorldHint: true }]));
+    } finally {
+      await client.close();
+    }
   });
 });

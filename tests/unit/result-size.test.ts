@@ -19,10 +19,28 @@ describe('applyLimits', () => {
     expect(applyLimits(data, {}).data).toBe(data);
   });
 
-  it('keeps the first max_series series and says so', () => {
+  it('keeps the max_series series with the largest latest value, in their order, and says so', () => {
     const { data, notes } = applyLimits(matrix(5, 2), { maxSeries: 2 });
-    expect(data.result).toEqual([series(0, 2), series(1, 2)]);
-    expect(notes).toEqual(['returned 2 of 5 series (max_series); narrow the query or aggregate (sum by, topk) to see the rest']);
+    expect(data.result).toEqual([series(3, 2), series(4, 2)]);
+    expect(notes).toEqual(['kept the 2 of 5 series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest']);
+  });
+
+  it("ranks a matrix's series by their last point, not their largest", () => {
+    const falling = { metric: { instance: 'falling' }, values: [[T, '100'], [T + 60, '1']] };
+    const rising = { metric: { instance: 'rising' }, values: [[T, '1'], [T + 60, '2']] };
+    expect(applyLimits({ resultType: 'matrix', result: [falling, rising] }, { maxSeries: 1 }).data.result).toEqual([rising]);
+  });
+
+  it("reads Prometheus' +Inf and -Inf, ranks NaN and histograms last, and keeps the earlier series of a tie", () => {
+    const sample = (instance: string, value: string) => ({ metric: { instance }, value: [T, value] });
+    const histogram = { metric: { instance: 'histogram' }, histogram: [T, { count: '9', sum: '3' }] };
+    const result = [sample('nan', 'NaN'), histogram, sample('minus-inf', '-Inf'), sample('five', '5'), sample('five-again', '5e+00'), sample('inf', '+Inf'), sample('one', '1')];
+    const keep = (n: number) => (applyLimits({ resultType: 'vector', result }, { maxSeries: n }).data.result as { metric: { instance: string } }[]).map((s) => s.metric.instance);
+    expect(keep(1)).toEqual(['inf']);
+    expect(keep(2)).toEqual(['five', 'inf']);
+    expect(keep(4)).toEqual(['five', 'five-again', 'inf', 'one']);
+    expect(keep(5)).toEqual(['minus-inf', 'five', 'five-again', 'inf', 'one']);
+    expect(keep(6)).toEqual(['nan', 'minus-inf', 'five', 'five-again', 'inf', 'one']);
   });
 
   it('keeps the most recent max_points points of each series and says so', () => {

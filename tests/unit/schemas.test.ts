@@ -25,7 +25,7 @@ describe('validateArgs', () => {
     ['query', { query: 5 }, "field 'query' must be string"],
     ['query', { query: '' }, "field 'query' must not have fewer than 1 characters"],
     ['query', { query: 'up', time: true }, "field 'time' must be a string or a number"],
-    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time, max_series, format, max_samples_processed_warning_threshold, max_samples_processed_error_threshold)"],
+    ['query', { query: 'up', querry: 'x' }, "unknown field 'querry' (allowed: workspace_id, region, query, time, max_series, format, precision, max_samples_processed_warning_threshold, max_samples_processed_error_threshold)"],
     ['list_metrics', { limit: 0 }, "field 'limit' must be >= 1"],
     ['list_metrics', { limit: 2.5 }, "field 'limit' must be integer"],
     ['list_metrics', { limit: '2.5' }, "field 'limit' must be integer"],

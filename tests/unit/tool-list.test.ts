@@ -56,6 +56,7 @@ describe('the tool list a model is given', () => {
       query: [...common, ...THRESHOLDS],
       range_query: [...common, ...THRESHOLDS],
       list_metrics: common,
+      describe_metric: common,
       server_info: common,
       list_labels: common,
       label_values: common,

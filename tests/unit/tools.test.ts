@@ -49,11 +49,11 @@ describe('tool definitions', () => {
 
   it('offer allowed values as enum, and move other patterns, ranges and unions into the descriptions or the handlers', () => {
     const props = (name: string) => toolDefinitions().find((t) => t.name === name)!.inputSchema.properties!;
-    expect(props('query').format).toEqual({ type: 'string', description: 'Answer format; default prometheus.', enum: ['prometheus', 'compact', 'summary'] });
+    expect(props('query').format).toEqual({ type: 'string', description: 'Answer format; default compact.', enum: ['prometheus', 'compact', 'summary'] });
     expect(props('list_rules').type).toEqual({ type: 'string', description: 'Only alerting or recording rules.', enum: ['alert', 'alerting', 'record', 'recording'] });
-    expect(props('list_alerts').state).toEqual({ type: 'string', description: 'Only alerts in this state.', enum: ['firing', 'pending'] });
+    expect(props('list_alerts').state).toEqual({ type: 'string', description: 'Only this state.', enum: ['firing', 'pending'] });
     // An ID's format is shown by its example, a time's by the server's instructions.
-    expect(props('query').workspace_id).toEqual({ type: 'string', description: 'Default: the configured workspace.' });
+    expect(props('query').workspace_id).toEqual({ type: 'string', description: 'Default: configured.' });
     expect(props('query').time).toEqual({ type: 'string', description: 'Evaluation time; default now.' });
     expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start']);
     for (const name of ['list_metrics', 'list_labels', 'label_values', 'series']) {
@@ -66,10 +66,10 @@ describe('tool definitions', () => {
     const query = payload.find((t) => t.Name === 'query')!;
     expect(query.InputSchema.Properties.format).toEqual({
       Type: 'string',
-      Description: 'Answer format; default prometheus. One of: prometheus, compact, summary.',
+      Description: 'Answer format; default compact. One of: prometheus, compact, summary.',
     });
     expect(query.InputSchema.Properties.workspace_id).toEqual({
-      'Fn::If': ['HasAllowedWorkspace1', { Type: 'string', Description: 'Default: the configured workspace.' }, { Ref: 'AWS::NoValue' }],
+      'Fn::If': ['HasAllowedWorkspace1', { Type: 'string', Description: 'Default: configured.' }, { Ref: 'AWS::NoValue' }],
     });
     expect(payload[0]!.Description).toBe(`${toolDefinitions()[0]!.description} ${GATEWAY_CONVENTIONS}`);
     for (const tool of payload) {
