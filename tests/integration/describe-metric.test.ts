@@ -68,7 +68,7 @@ describe('describe_metric', () => {
       {
         method: 'GET',
         endpoint: 'series',
-        params: { 'match[]': [selector], start: [String(FIXTURE_START)], end: [String(FIXTURE_END)], limit: ['10001'] },
+        params: { 'match[]': [selector], start: [String(FIXTURE_START)], end: [String(FIXTURE_END)] },
         status: 200,
       },
     ]);
