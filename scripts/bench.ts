@@ -7,6 +7,7 @@
  *   npm run bench                  # builds what is missing first (sam build, npm run build:mcp)
  *   npm run bench -- --build       # rebuilds both first
  *   npm run bench -- --quick       # a smoke run: few samples, prints the report, writes nothing
+ *   npm run bench -- --agent-tasks # only the agent-task suite (7.), printed, nothing written
  *
  * 1. MCP: spawn → initialize → tools/list; tools/call of an instant query (p50, p99)
  *    against the peer and a raw request; answer sizes in bytes and tokens.
@@ -16,6 +17,9 @@
  *    a CPU profile of the load, the first call and warm calls, by package.
  * 5. A large range query (2,000 series × 500 points): time and peak memory.
  * 6. Bundle sizes.
+ * 7. Agent tasks: questions answered with each MCP server's tools, calls and tokens per
+ *    task (scripts/lib/agent-tasks.ts), on the demo data and on a workspace-shaped dataset
+ *    in a Prometheus of its own (scripts/lib/workspace-dataset.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +33,7 @@ import {
   callTool,
   connect,
   countMatrix,
+  forModel,
   measure,
   oursSpec,
   peerSpec,
@@ -38,7 +43,10 @@ import {
   type AnswerSize,
   type CallLatency,
 } from './lib/bench-mcp';
+import { demoData, renderAgentTasks, runAgentTasks, summarizeAgentTasks, workspaceData, type AgentTaskResults, type TaskData } from './lib/agent-tasks';
+import { startWorkspacePrometheus } from './lib/workspace-prometheus';
 import { SAM_ESBUILD, SourceMap, attribute, bundle as esbuild } from './lib/bench-profile';
+import { loadConfig } from '../src/shared/config';
 import { bytes, log, median, ms, percentile, ratio, verdict } from './lib/bench-stats';
 
 const ROOT = path.join(__dirname, '..');
@@ -75,6 +83,7 @@ const T0 = 1680307200;
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const REBUILD = args.has('--build');
+const AGENT_TASKS_ONLY = args.has('--agent-tasks');
 const N = QUICK
   ? { ready: 2, calls: 20, warmup: 5, overhead: 50, cold: 2, profile: 1, warmCalls: 20, large: 1 }
   : { ready: 20, calls: 1000, warmup: 100, overhead: 1000, cold: 31, profile: 8, warmCalls: 500, large: 3 };
@@ -120,6 +129,7 @@ interface BuiltFunction {
 }
 
 async function main(): Promise<void> {
+  if (AGENT_TASKS_ONLY) return agentTasksOnly();
   const stale = prepareBuilds();
   const loadStart = os.loadavg();
   const revision = codeRevision();
@@ -154,10 +164,10 @@ async function main(): Promise<void> {
   };
 
   try {
-    log('1/6 MCP servers: this project and the peer…');
+    log('1/7 MCP servers: this project and the peer…');
     const mcp = await mcpSideBySide(prometheus.url, scratch);
 
-    log('2/6 per-call overhead of the handler…');
+    log('2/7 per-call overhead of the handler…');
     const small = eventFile('small', { query: 'up', time: T0 });
     const overheadRun = (extra: Env) =>
       worker(['overhead', byName('query').bundle, prometheus.url, String(N.overhead), small], { ...env, ...extra }) as Promise<Overhead>;
@@ -166,7 +176,7 @@ async function main(): Promise<void> {
     const unsigned = await overheadRun({ PROMETHEUS_SIGV4: 'false' });
     const quiet = await overheadRun({ POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
 
-    log('3/6 cold starts against a naive bundle…');
+    log('3/7 cold starts against a naive bundle…');
     const naive = path.join(scratch, 'naive', 'naive.js');
     const naiveBytes = await esbuild(NAIVE_ENTRY, naive, { external: [] });
     const query = byName('query');
@@ -185,14 +195,14 @@ async function main(): Promise<void> {
       env,
     );
 
-    log('4/6 profile of the cold starts…');
+    log('4/7 profile of the cold starts…');
     const profiles = await profileColdStarts(
       functions.filter((f) => PROFILED.includes(f.name)),
       scratch,
       env,
     );
 
-    log('5/6 large range query…');
+    log('5/7 large range query…');
     const step = 28;
     const large = eventFile('large', { query: 'bench_requests_in_flight', start: FIXTURE_START, end: FIXTURE_START + 499 * step, step });
     const handlerRuns: LargeRun[] = [];
@@ -202,13 +212,16 @@ async function main(): Promise<void> {
       rawRuns.push((await worker(['large', 'raw', prometheus.url, large], env)) as LargeRun);
     }
 
-    log('6/6 bundle sizes…');
+    log('6/7 bundle sizes…');
     const sizes = [
       ...functions.map((f) => ({ name: f.name, bytes: statSync(f.bundle).size })),
       { name: 'local MCP server (dist/prometheus-tools-mcp.js)', bytes: statSync(MCP_BUNDLE).size },
       { name: 'its router, loaded by the first tool call (dist/prometheus-tools-mcp-router.js)', bytes: statSync(MCP_ROUTER).size },
       { name: '(naive bundle, for comparison)', bytes: naiveBytes },
     ];
+
+    log('7/7 agent tasks…');
+    const agentTasks = await agentTaskSuite(prometheus.url, scratch);
 
     const report = render({
       prometheusVersion: prometheus.version,
@@ -225,6 +238,7 @@ async function main(): Promise<void> {
       handlerRuns,
       rawRuns,
       sizes,
+      agentTasks,
     });
     if (QUICK) {
       process.stdout.write(`${report}\n(--quick: a smoke run with few samples; docs/benchmarks.md left as it was)\n`);
@@ -239,18 +253,47 @@ async function main(): Promise<void> {
   }
 }
 
+/** --agent-tasks: the suite alone, against the same Prometheus, printed; needs only the MCP server's bundle. */
+async function agentTasksOnly(): Promise<void> {
+  const stale = prepareBuilds({ functions: false });
+  log(`Starting a local Prometheus with the fixture and ${BENCH_SERIES} more series…`);
+  const prometheus = await startLocalPrometheus({ families: [...FIXTURE, benchFamily(BENCH_SERIES)] });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  try {
+    const suite = await agentTaskSuite(prometheus.url, scratch);
+    const rows = summarizeAgentTasks(suite.runs);
+    process.stdout.write(
+      [
+        `Measured by \`npm run bench -- --agent-tasks\` on ${new Date().toISOString().slice(0, 10)} (code at ${codeRevision()}), Prometheus ${prometheus.version}.` +
+          (stale.length === 0 ? '' : ` **Measured on a build older than src/ (${stale.join(', ')}).**`),
+        '',
+        '| measure | result | target | |',
+        '|---|---|---|---|',
+        ...rows.map(([what, result, target, ok]) => `| ${what} | ${result} | ${target} | ${verdict(ok)} |`),
+        '',
+        ...renderAgentTasks(suite.runs, '## Agent tasks', suite.setup),
+        '(--agent-tasks: the suite alone; docs/benchmarks.md left as it was)',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await prometheus.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Builds what is missing (or everything, with --build); says which builds are older than the code. */
-function prepareBuilds(): string[] {
+function prepareBuilds({ functions } = { functions: true }): string[] {
   const run = (what: string, command: string, argv: string[]) => {
     log(`Running ${what}…`);
     const result = spawnSync(command, argv, { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (result.status !== 0) throw new Error(`${what} failed`);
   };
-  if (REBUILD || !existsSync(path.join(BUILD, 'template.yaml'))) run('sam build', 'sam', ['build']);
+  if (functions && (REBUILD || !existsSync(path.join(BUILD, 'template.yaml')))) run('sam build', 'sam', ['build']);
   if (REBUILD || !existsSync(MCP_BUNDLE) || !existsSync(MCP_ROUTER)) run('npm run build:mcp', process.execPath, [path.join(ROOT, 'scripts', 'build-mcp.mjs')]);
   const newest = newestMtime(path.join(ROOT, 'src'));
   const stale = [
-    ['.aws-sam/build', path.join(BUILD, 'template.yaml')],
+    ...(functions ? [['.aws-sam/build', path.join(BUILD, 'template.yaml')]] : []),
     ['dist/prometheus-tools-mcp.js', MCP_BUNDLE],
   ]
     .filter(([, file]) => statSync(file!).mtimeMs < newest)
@@ -366,11 +409,54 @@ async function mcpSideBySide(prometheusUrl: string, cwd: string): Promise<McpRes
       ['peer', b],
     ] as const) {
       const { tools } = await connection.client.listTools();
-      // What a model API is given of each tool: its name, description and input schema.
-      const forModel = tools.map(({ name, description, inputSchema }) => ({ name, description, input_schema: inputSchema }));
-      toolList.push({ all: measure(label, JSON.stringify(tools), tools.length, 0), forModel: measure(label, JSON.stringify(forModel), tools.length, 0) });
+      toolList.push({ all: measure(label, JSON.stringify(tools), tools.length, 0), forModel: measure(label, JSON.stringify(forModel(tools)), tools.length, 0) });
     }
     return { labels: [ours.label, peer.label], ready, tried: { label: tried.label, ms: readyTried! }, latency, sizes, toolList };
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Agent tasks
+
+interface AgentTaskSuite {
+  /** The demo data's run, then the workspace-shaped data's. */
+  runs: AgentTaskResults[];
+  /** How the workspace-shaped data was made, and how long that took. */
+  setup: string[];
+}
+
+/** The suite on the demo data (the Prometheus at `demoUrl`), then on the workspace-shaped data, in a Prometheus started for it. */
+async function agentTaskSuite(demoUrl: string, cwd: string): Promise<AgentTaskSuite> {
+  const demo = await agentTaskRun(demoUrl, cwd, demoData(FIXTURE, benchFamily(BENCH_SERIES)));
+  log('Starting a local Prometheus with the workspace-shaped data…');
+  const load = os.loadavg()[0]!;
+  const workspace = await startWorkspacePrometheus();
+  try {
+    const run = await agentTaskRun(workspace.url, cwd, workspaceData(workspace.workspace));
+    const { generate, backfill, start } = workspace.seconds;
+    const setup = [
+      `The workspace-shaped data took ${(generate + backfill).toFixed(1)} s to make: ${generate.toFixed(1)} s to generate and write as OpenMetrics ` +
+        `(${workspace.shape.series.toLocaleString('en-US')} series), ${backfill.toFixed(1)} s for \`promtool tsdb create-blocks-from openmetrics\`; ` +
+        `then ${start.toFixed(1)} s until its Prometheus answered with the metadata and the rules (wall clock on this machine, load average ${load.toFixed(1)} at the start).`,
+    ];
+    return { runs: [demo, run], setup };
+  } finally {
+    await workspace.stop();
+  }
+}
+
+/** One dataset's run, on fresh connections to both servers; this server's budget as its environment sets it. */
+async function agentTaskRun(prometheusUrl: string, cwd: string, data: TaskData): Promise<AgentTaskResults> {
+  const ours = oursSpec(ROOT, prometheusUrl);
+  const peer = peerSpec(ROOT, prometheusUrl);
+  const a = await connect(ours, cwd);
+  const b = await connect(peer, cwd);
+  try {
+    const budget = loadConfig(ours.env).agentResponseBudgetTokens;
+    return await runAgentTasks({ label: 'this project', connection: a }, { label: 'peer', connection: b }, data, budget);
   } finally {
     await a.close();
     await b.close();
@@ -511,6 +597,7 @@ function render(r: {
   handlerRuns: LargeRun[];
   rawRuns: LargeRun[];
   sizes: { name: string; bytes: number }[];
+  agentTasks: AgentTaskSuite;
 }): string {
   const { mcp } = r;
   const p = (values: number[], q: number) => percentile(values, q);
@@ -545,6 +632,7 @@ function render(r: {
     ["summary answer's tokens vs the peer's, for each", tokenRatios('summary').map(ratio).join(', '), `≤ ${TARGETS.summaryTokensVsPeer}×`, summaryWorst <= TARGETS.summaryTokensVsPeer],
     ['largest bundle (the functions and the MCP server)', `${bytes(Math.max(...functionSizes.map((s) => s.bytes)))} bytes`, `< ${bytes(TARGETS.bundleBytes)} bytes each`, functionSizes.every((s) => s.bytes < TARGETS.bundleBytes)],
     ['large range query vs raw + JSON.parse', `${ratio(largeHandler / largeRaw)}, ${rssHandler.toFixed(0)} MB peak`, `≤ ${TARGETS.largeVsRaw}×, inside ${TARGETS.largeMemoryMb} MB`, largeHandler / largeRaw <= TARGETS.largeVsRaw && rssHandler < TARGETS.largeMemoryMb * 0.75],
+    ...summarizeAgentTasks(r.agentTasks.runs),
   ];
 
   const sizeRows = (answers: AnswerSize[]) => {
@@ -715,6 +803,7 @@ function render(r: {
     '|---|---|',
     ...r.sizes.map((s) => `| ${s.name} | ${bytes(s.bytes)} |`),
     '',
+    ...renderAgentTasks(r.agentTasks.runs, '## 7. Agent tasks: calls and tokens per question', r.agentTasks.setup),
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { countTokens as cl100kTokens } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { raw, rawUrl } from './bench-raw';
@@ -72,11 +72,21 @@ export async function connect(spec: McpServerSpec, cwd: string): Promise<Connect
 
 /** Calls a tool, measuring the round trip; a failed call throws with the server's text. */
 export async function callTool(connection: Connection, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  // client.request rather than callTool: callTool also validates structured output in
-  // this process, a cost of the client, not of the server.
-  const result = await connection.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema);
+  const result = await invokeTool(connection, name, args);
   if (result.isError === true) throw new Error(`tools/call ${name} failed: ${JSON.stringify(result.content).slice(0, 500)}\n${connection.stderr()}`);
   return result;
+}
+
+/** Calls a tool and returns its result, a tool error (isError) included: what the model reads either way. */
+export function invokeTool(connection: Connection, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  // client.request rather than callTool: callTool also validates structured output in
+  // this process, a cost of the client, not of the server.
+  return connection.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema);
+}
+
+/** What a model API is given of each tool: its name, description and input schema (output schemas and annotations stay with the host). */
+export function forModel(tools: Tool[]): { name: string; description?: string; input_schema: Tool['inputSchema'] }[] {
+  return tools.map(({ name, description, inputSchema }) => ({ name, description, input_schema: inputSchema }));
 }
 
 /** Text of a tool result: what a host hands the model. */

@@ -1,0 +1,155 @@
+/**
+ * A real Prometheus on 127.0.0.1 holding the workspace-shaped dataset
+ * (scripts/lib/workspace-dataset.ts) in place of the fixture: the data backfilled with
+ * promtool, a live target exposing one sample of every family so that the metadata API
+ * has their types and help texts, and the fixture's rules evaluated every second (the
+ * alert tasks read them). As scripts/lib/local-prometheus.ts does for the fixture, whose
+ * options take only linear fixture families over four hours.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port';
+import type { LocalPrometheus } from './local-prometheus';
+import { generateWorkspace, metadataExposition, workspaceShape, writeOpenMetrics, type Workspace, type WorkspaceShape } from './workspace-dataset';
+import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules';
+
+const run = promisify(execFile);
+
+export interface WorkspacePrometheus extends LocalPrometheus {
+  workspace: Workspace;
+  shape: WorkspaceShape;
+  /** Wall-clock seconds: generating and writing the data, promtool's backfill, Prometheus ready with metadata and rules. */
+  seconds: { generate: number; backfill: number; start: number };
+}
+
+export async function startWorkspacePrometheus(seed?: number): Promise<WorkspacePrometheus> {
+  const prometheusBin = process.env.PROMETHEUS_BIN ?? 'prometheus';
+  const promtoolBin = process.env.PROMTOOL_BIN ?? 'promtool';
+  const dir = await mkdtemp(path.join(tmpdir(), 'workspace-prometheus-'));
+  const dataDir = path.join(dir, 'data');
+  const openMetrics = path.join(dir, 'workspace.om');
+
+  let started = performance.now();
+  const workspace = generateWorkspace(seed);
+  writeOpenMetrics(workspace, openMetrics);
+  const generate = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', openMetrics, dataDir], { maxBuffer: 64 * 1024 * 1024 });
+  const backfill = (performance.now() - started) / 1000;
+  await rm(openMetrics);
+
+  started = performance.now();
+  const exposition = metadataExposition(workspace);
+  const target = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(exposition);
+  });
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  const targetPort = (target.address() as { port: number }).port;
+
+  for (const file of RULE_FILES) await writeFile(path.join(dir, file.file), toRuleFile(file));
+  await writeFile(
+    path.join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      ...RULE_FILES.map((f) => `  - ${f.file}`),
+      'scrape_configs:',
+      '  - job_name: fixture',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${targetPort}']`,
+      '',
+    ].join('\n'),
+  );
+
+  const port = await freePort();
+  const child = spawn(
+    prometheusBin,
+    ['--config.file=prometheus.yml', `--storage.tsdb.path=${dataDir}`, '--storage.tsdb.retention.time=100y', `--web.listen-address=127.0.0.1:${port}`],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopProcess(child);
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
+    await waitFor(
+      child,
+      async () => {
+        const metadata = JSON.parse((await get(`${url}/api/v1/metadata`)).body) as { data: Record<string, unknown> };
+        const rules = JSON.parse((await get(`${url}/api/v1/rules`)).body) as { data: { groups: { rules: { health: string }[] }[] } };
+        const names = JSON.parse((await get(`${url}/api/v1/label/__name__/values`)).body) as { data: string[] };
+        return (
+          Object.keys(metadata.data).length >= workspace.families.length - 5 &&
+          rules.data.groups.length === RULE_FILES.flatMap((f) => f.groups).length &&
+          rules.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown')) &&
+          RULE_METRICS.every((name) => names.data.includes(name))
+        );
+      },
+      () => stderr,
+    );
+    const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
+    return {
+      url,
+      version: info.data.version,
+      stop,
+      workspace,
+      shape: workspaceShape(workspace),
+      seconds: { generate, backfill, start: (performance.now() - started) / 1000 },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log()}`);
+    try {
+      if (await ready()) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`prometheus was not ready within 30 s:\n${log()}`);
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
