@@ -3,8 +3,10 @@
 # Node.js 24 (the version the functions run on Lambda, nodejs24.x) in .node when the
 # machine's Node is older, from the npm registry's official build package (node-linux-<arch>);
 # Debian's prometheus package (prometheus and promtool), the npm packages, the AWS SAM CLI,
-# cfn-lint and cfn-lint-serverless in a virtualenv (.venv), and the moto AWS emulator in
-# another (.venv-moto: its server extra pins older cfn-lint and SAM translator versions).
+# cfn-lint and cfn-lint-serverless in a virtualenv (.venv), the moto AWS emulator in
+# another (.venv-moto: its server extra pins older cfn-lint and SAM translator versions), and
+# Prometheus 3 (prometheus and promtool, for UTF-8 metric and label names) built with the
+# machine's Go into .tools/prometheus3 (scripts/install-prometheus3.sh).
 # Idempotent: what is already installed is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,3 +54,7 @@ echo "setup: installing the SAM CLI, cfn-lint and cfn-lint-serverless into .venv
 echo "setup: installing the moto AWS emulator into .venv-moto"
 [ -x .venv-moto/bin/python ] || python3 -m venv .venv-moto
 .venv-moto/bin/pip install -q --disable-pip-version-check -r requirements-moto.txt
+
+# Debian's prometheus is 2.x; CloudWatch's PromQL has UTF-8 names ("http.server.active_requests",
+# "@resource.service.name"), which need Prometheus 3: built from its Go module, cached per machine.
+bash scripts/install-prometheus3.sh

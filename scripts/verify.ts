@@ -4,7 +4,11 @@
  * its progress, prints the per-check table, and exits 0 when every check passed, 1 when
  * one failed, 2 on a usage or AWS error.
  *
- *   npm run verify -- --stack NAME [--workspace ws-...] [--query PROMQL] [--region REGION]
+ *   npm run verify -- --stack NAME [--workspace ws-...] [--query PROMQL] [--cloudwatch-metric NAME] [--region REGION]
+ *
+ * The state machine checks CloudWatch PromQL too where the stack sets CloudWatchPromQL=true,
+ * counting the series of a metric: Lambda's vended Invocations, or the one --cloudwatch-metric
+ * names (which asks for the check whatever the stack's setting).
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -27,12 +31,13 @@ async function main(): Promise<number> {
       stack: { type: 'string' },
       workspace: { type: 'string' },
       query: { type: 'string' },
+      'cloudwatch-metric': { type: 'string' },
       region: { type: 'string' },
     },
   });
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (values.stack === undefined || region === undefined) {
-    process.stderr.write('usage: npm run verify -- --stack NAME [--workspace ws-...] [--query PROMQL] [--region REGION]\n');
+    process.stderr.write('usage: npm run verify -- --stack NAME [--workspace ws-...] [--query PROMQL] [--cloudwatch-metric NAME] [--region REGION]\n');
     if (region === undefined) process.stderr.write('(no region: pass --region or set AWS_REGION)\n');
     return 2;
   }
@@ -42,6 +47,7 @@ async function main(): Promise<number> {
   const input = {
     ...(values.workspace === undefined ? {} : { workspace_id: values.workspace }),
     ...(values.query === undefined ? {} : { query: values.query }),
+    ...(values['cloudwatch-metric'] === undefined ? {} : { cloudwatch: 'true', cloudwatch_query: cloudWatchQuery(values['cloudwatch-metric']) }),
   };
   const name = `verify-${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
@@ -79,6 +85,14 @@ async function main(): Promise<number> {
   const failure = events.find((e) => e.type === 'ExecutionFailed')?.executionFailedEventDetails;
   if (failure?.cause !== undefined) process.stdout.write(`${failure.cause}\n`);
   return status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/**
+ * The CloudWatch check's query: the series of one metric, its name quoted (a PromQL string,
+ * escaped as JSON escapes it), so that any name works, dotted OpenTelemetry ones included.
+ */
+export function cloudWatchQuery(metric: string): string {
+  return `count({${JSON.stringify(metric)}})`;
 }
 
 async function findStateMachine(cloudformation: CloudFormationClient, stackName: string): Promise<string> {

@@ -12,7 +12,8 @@ import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules
  * A real Prometheus (Debian's `prometheus` package) on 127.0.0.1, loaded with the
  * fixture: backfilled with promtool for the exact values, scraping a small live target
  * so that the metadata API has the fixture's types and help texts, and evaluating the
- * fixture's recording and alerting rules every second.
+ * fixture's recording and alerting rules every second. The binaries and the families can
+ * be others (the Prometheus 3 standing in for CloudWatch PromQL: backfilled data only).
  */
 
 const run = promisify(execFile);
@@ -29,6 +30,16 @@ export interface LocalPrometheusOptions {
   families?: FixtureFamily[];
   prometheusBin?: string;
   promtoolBin?: string;
+  /** The families as OpenMetrics for the backfill: the fixture's writer by default (Prometheus 2's names only). */
+  openMetrics?: (families: FixtureFamily[]) => string;
+  /**
+   * The backfilled data only: no live target (so no metadata) and none of the fixture's
+   * rules, which need its families. For a Prometheus standing in for a store that serves
+   * neither (CloudWatch PromQL); it is ready as soon as it has loaded the blocks.
+   */
+  backfillOnly?: boolean;
+  /** More command-line flags, e.g. a Prometheus 3 feature. */
+  flags?: string[];
 }
 
 export async function startLocalPrometheus(options: LocalPrometheusOptions = {}): Promise<LocalPrometheus> {
@@ -38,35 +49,26 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   const dir = await mkdtemp(path.join(tmpdir(), 'local-prometheus-'));
   const dataDir = path.join(dir, 'data');
 
-  await writeFile(path.join(dir, 'fixture.om'), toOpenMetrics(families));
+  await writeFile(path.join(dir, 'fixture.om'), (options.openMetrics ?? toOpenMetrics)(families));
   await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', path.join(dir, 'fixture.om'), dataDir], {
     maxBuffer: 64 * 1024 * 1024,
   });
 
-  const exposition = toExposition(families.filter((f) => f.series.length <= 100));
-  const target = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(exposition);
-  });
-  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-  const targetPort = (target.address() as { port: number }).port;
-
-  for (const file of RULE_FILES) await writeFile(path.join(dir, file.file), toRuleFile(file));
-  await writeFile(
-    path.join(dir, 'prometheus.yml'),
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
+  const target = options.backfillOnly === true ? undefined : await startTarget(families);
+  const config = ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s'];
+  if (target === undefined) config.push('scrape_configs: []');
+  else {
+    for (const file of RULE_FILES) await writeFile(path.join(dir, file.file), toRuleFile(file));
+    config.push(
       'rule_files:',
       ...RULE_FILES.map((f) => `  - ${f.file}`),
       'scrape_configs:',
       '  - job_name: fixture',
       '    static_configs:',
-      `      - targets: ['127.0.0.1:${targetPort}']`,
-      '',
-    ].join('\n'),
-  );
+      `      - targets: ['127.0.0.1:${(target.address() as { port: number }).port}']`,
+    );
+  }
+  await writeFile(path.join(dir, 'prometheus.yml'), [...config, ''].join('\n'));
 
   const port = await freePort();
   const child = spawn(
@@ -78,6 +80,7 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
       // The fixture lies in 2023: keep it, whatever today's date.
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.flags ?? []),
     ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -89,40 +92,54 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await stopProcess(child);
-    await new Promise<void>((resolve) => target.close(() => resolve()));
+    if (target !== undefined) await new Promise<void>((resolve) => target.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   };
   try {
     await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
-    // The first scrape brings the metadata in.
-    await waitFor(
-      child,
-      async () => {
-        const res = await get(`${url}/api/v1/metadata?metric=up`);
-        return res.status === 200 && JSON.parse(res.body).data.up !== undefined;
-      },
-      () => stderr,
-    );
-    // Every rule evaluated once, after a scrape: the alerts are active and the rules' series written.
-    await waitFor(
-      child,
-      async () => {
-        const rules = JSON.parse((await get(`${url}/api/v1/rules`)).body) as { data: { groups: { rules: { health: string }[] }[] } };
-        const names = JSON.parse((await get(`${url}/api/v1/label/__name__/values`)).body) as { data: string[] };
-        return (
-          rules.data.groups.length === RULE_FILES.flatMap((f) => f.groups).length &&
-          rules.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown')) &&
-          RULE_METRICS.every((name) => names.data.includes(name))
-        );
-      },
-      () => stderr,
-    );
+    if (target !== undefined) await waitForLiveData(child, url, () => stderr);
     const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
     return { url, version: info.data.version, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The live target Prometheus scrapes, serving the families (a bench's large ones left out). */
+async function startTarget(families: FixtureFamily[]): Promise<http.Server> {
+  const exposition = toExposition(families.filter((f) => f.series.length <= 100));
+  const target = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(exposition);
+  });
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  return target;
+}
+
+/** The first scrape (for the metadata) and every rule evaluated once, after it: the alerts active, the rules' series written. */
+async function waitForLiveData(child: ChildProcess, url: string, log: () => string): Promise<void> {
+  await waitFor(
+    child,
+    async () => {
+      const res = await get(`${url}/api/v1/metadata?metric=up`);
+      return res.status === 200 && JSON.parse(res.body).data.up !== undefined;
+    },
+    log,
+  );
+  await waitFor(
+    child,
+    async () => {
+      const rules = JSON.parse((await get(`${url}/api/v1/rules`)).body) as { data: { groups: { rules: { health: string }[] }[] } };
+      const names = JSON.parse((await get(`${url}/api/v1/label/__name__/values`)).body) as { data: string[] };
+      return (
+        rules.data.groups.length === RULE_FILES.flatMap((f) => f.groups).length &&
+        rules.data.groups.every((g) => g.rules.every((r) => r.health !== 'unknown')) &&
+        RULE_METRICS.every((name) => names.data.includes(name))
+      );
+    },
+    log,
+  );
 }
 
 async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {

@@ -50,6 +50,8 @@ export interface LocalRunOptions {
   input?: Record<string, unknown>;
   defaultWorkspaceId: string;
   defaultRegion: string;
+  /** The stack's CloudWatchPromQL: true adds the CloudWatch check to every run (default false, as the template's). */
+  cloudWatch?: boolean;
 }
 
 export interface LocalRun {
@@ -81,6 +83,7 @@ export async function runVerificationLocally(options: LocalRunOptions): Promise<
     Partition: 'aws',
     DefaultWorkspaceId: options.defaultWorkspaceId,
     DefaultRegion: options.defaultRegion,
+    CloudWatchPromQL: String(options.cloudWatch ?? false),
   };
   for (const [key, name] of Object.entries(FUNCTIONS)) {
     const arn = `arn:aws:lambda:${options.defaultRegion}:000000000000:function:local-prometheus-${name}`;

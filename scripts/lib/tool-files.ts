@@ -24,7 +24,7 @@ export function renderToolsJson(): string {
  * What the stack deploys behind the gateway: AMP, a default workspace (WorkspaceId) and
  * ALLOWED_REGIONS set to its own region, so `region` can name nothing else. Whether
  * AllowedWorkspaceIds adds workspaces is known only at deploy: `workspace_id` is listed
- * under the HasAllowedWorkspace1 condition.
+ * under the HasWorkspaceChoice condition (or CloudWatch enabled).
  */
 const GATEWAY_DEPLOYMENT: Deployment = {
   sigv4: true,
@@ -32,6 +32,7 @@ const GATEWAY_DEPLOYMENT: Deployment = {
   allowedRegions: new Set(['us-east-1']),
   defaultWorkspaceId: 'ws-00000000-0000-0000-0000-000000000000',
   allowedWorkspaceIds: new Set(['ws-00000000-0000-0000-0000-000000000000', 'ws-00000000-0000-0000-0000-000000000001']),
+  cloudWatch: false,
 };
 
 /**
@@ -96,12 +97,12 @@ interface PascalSchema {
   Items?: PascalSchema;
 }
 
-/** The input schema, with workspace_id only when AllowedWorkspaceIds names a workspace besides WorkspaceId. */
+/** The input schema, with workspace_id only when an agent has a choice: AllowedWorkspaceIds names a workspace besides WorkspaceId, or CloudWatch is enabled. */
 function gatewaySchema(schema: ToolInputSchema): PascalSchema {
   const result = pascal(schema);
   const workspaceId = result.Properties?.workspace_id;
   if (workspaceId === undefined) return result;
-  const conditional = { 'Fn::If': ['HasAllowedWorkspace1', workspaceId, { Ref: 'AWS::NoValue' }] } as unknown as PascalSchema;
+  const conditional = { 'Fn::If': ['HasWorkspaceChoice', workspaceId, { Ref: 'AWS::NoValue' }] } as unknown as PascalSchema;
   return { ...result, Properties: { ...result.Properties, workspace_id: conditional } };
 }
 

@@ -11,11 +11,11 @@ export async function clientFor(args: { workspace_id?: string; region?: string }
   return cachedClient(await resolveTarget(args, ctx.config, ctx.deadline), ctx.config);
 }
 
-// One client per endpoint, region and signing mode, for the container's life.
+// One client per endpoint, region, signing mode and service, for the container's life.
 const clients = new Map<string, PrometheusClient>();
 
 export function cachedClient(target: ResolvedTarget, config: Config): PrometheusClient {
-  const key = `${target.baseUrl.href} ${target.region} ${target.sigv4}`;
+  const key = `${target.baseUrl.href} ${target.region} ${target.sigv4} ${target.service}`;
   let client = clients.get(key);
   if (client === undefined) {
     client = new PrometheusClient(target, config);
@@ -29,6 +29,14 @@ export function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'war
     ...(answer.warnings === undefined ? {} : { warnings: answer.warnings }),
     ...(answer.infos === undefined ? {} : { infos: answer.infos }),
   };
+}
+
+/**
+ * The notes that flag an answer truncated where the upstream cut it itself (CloudWatch, at
+ * its limits, answers 200 with a warning): never a silent cut.
+ */
+export function truncationNotes(answers: readonly PrometheusAnswer[], narrow: string): string[] {
+  return [...new Set(answers.flatMap((a) => (a.truncation === undefined ? [] : [`CloudWatch cut the answer at its limit (${a.truncation}): ${narrow}`])))];
 }
 
 /** Adds, to Prometheus' refusal of a query, where Prometheus' grammar says it breaks. */

@@ -3,12 +3,15 @@ import type { QueryData } from '../shared/result-size';
 import { Integer, Optional, TNumber, TObject, TString, output, target, time } from '../shared/schemas';
 import { assertOrdered, formatSeconds, parseTime } from '../shared/time';
 import { resolveTarget } from '../shared/workspace';
-import { cachedClient, compareText, nowSeconds } from './common';
+import { cachedClient, compareText, nowSeconds, truncationNotes } from './common';
 import { discoveryHints, HINT_CALLS } from './hints';
 import { defineOperation, type OperationContext } from './types';
 
-/** Prometheus' metric-name syntax (without UTF-8 quoting). */
-export const METRIC_NAME_PATTERN = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
+/**
+ * A metric name alone, UTF-8 ones included (`http.server.active_requests`, CloudWatch's
+ * `4XXError`): it is only ever sent quoted. Braces and quotes mean a selector was passed.
+ */
+export const METRIC_NAME_PATTERN = '^[^{}"]+$';
 /** The window without `start`: a day before `end`. */
 export const DEFAULT_WINDOW_SECONDS = 24 * 3600;
 /** Series read at most for the label counts: a metric of more is counted on these, and said to be cut. */
@@ -22,6 +25,15 @@ interface MetricMetadata {
   type: string;
   help: string;
   unit: string;
+}
+
+/** What describe_metric says of a metric's type: Prometheus' metadata, or CloudWatch's labels. */
+interface TypeFields {
+  type?: string;
+  help?: string;
+  unit?: string;
+  family?: string;
+  temporality?: string;
 }
 
 export const describeMetric = defineOperation({
@@ -41,7 +53,10 @@ export const describeMetric = defineOperation({
   output: output(
     {
       metric: TString(),
-      type: Optional(TString({ description: 'counter, gauge, histogram, summary… (Prometheus metadata; absent when it has none)' })),
+      type: Optional(
+        TString({ description: "counter, gauge, histogram, summary… (Prometheus metadata, or on CloudWatch the series' __type__ label; absent when neither has one)" }),
+      ),
+      temporality: Optional(TString({ description: "CloudWatch: cumulative or delta (the series' __temporality__ label); rate() does not apply to delta." })),
       help: Optional(TString()),
       unit: Optional(TString()),
       family: Optional(TString({ description: 'The name the metadata is recorded under, when not the metric itself (foo for foo_bucket).' })),
@@ -70,6 +85,8 @@ export const describeMetric = defineOperation({
 
     const resolved = await resolveTarget(args, ctx.config, ctx.deadline);
     const client = cachedClient(resolved, ctx.config);
+    // CloudWatch has no metadata API: the type is its series' __type__ label.
+    const cloudWatch = resolved.source === 'CloudWatch';
     const window: [string, string][] = [
       ['start', formatSeconds(start)],
       ['end', formatSeconds(end)],
@@ -85,7 +102,7 @@ export const describeMetric = defineOperation({
       ...samplesThresholds(resolved.source, ctx.config.samplesThresholds),
     ];
     const [metadata, seriesAnswer, seenAnswer] = await Promise.all([
-      metadataOf(args.metric, client, ctx),
+      cloudWatch ? undefined : metadataOf(args.metric, client, ctx),
       // Only the parameters AMP's GetSeries documents (match[], start, end): no `limit`; the cut below applies.
       client.call<Record<string, string>[]>('series', [['match[]', selector], ...window], ctx),
       client.call<QueryData>('query_range', seenParams, ctx),
@@ -103,11 +120,10 @@ export const describeMetric = defineOperation({
       }
     }
     const { first, last, fromFirstStep } = seenTimes(seenAnswer.data, firstStep);
-    const entry = metadata.entry;
+    const typed = metadata === undefined ? labelledType(labels) : metadataFields(args.metric, metadata);
     const data = {
       metric: args.metric,
-      ...(entry === undefined ? {} : { type: entry.type, help: entry.help, unit: entry.unit }),
-      ...(metadata.family === args.metric || entry === undefined ? {} : { family: metadata.family }),
+      ...typed,
       series: read.length,
       // fromEntries defines own keys: a label named __proto__ stays a count.
       labels: Object.fromEntries([...labels].sort(([a], [b]) => compareText(a, b)).map(([name, values]) => [name, values.size])),
@@ -116,20 +132,28 @@ export const describeMetric = defineOperation({
       window: { start, end, step },
     };
 
-    const notes =
-      all.length > MAX_SERIES_READ
+    const notes = [
+      ...(all.length > MAX_SERIES_READ
         ? [`counted the labels of the first ${MAX_SERIES_READ} series: the metric has more in the window; pass a shorter window (start, end) for exact counts`]
-        : [];
+        : []),
+      ...truncationNotes([seriesAnswer, seenAnswer], 'pass a shorter window (start, end) for exact counts'),
+    ];
     const remarks: string[] = [];
     if (fromFirstStep) remarks.push('seen from the start of the window: it may be older (pass an earlier start)');
-    if (entry === undefined && read.length > 0) remarks.push('Prometheus has no metadata (type, help, unit) for this metric');
+    if (cloudWatch && read.length > 0) {
+      remarks.push(
+        typed.type === undefined
+          ? 'CloudWatch PromQL has no metadata (type, help, unit), and no series has a __type__ label'
+          : "CloudWatch PromQL has no metadata: type is its series' __type__ label (no help or unit)",
+      );
+    } else if (typed.type === undefined && read.length > 0) remarks.push('Prometheus has no metadata (type, help, unit) for this metric');
     let hints: string[] = [];
     if (read.length === 0 && first === undefined) {
       // A name that does not exist (with similar ones that do), or when it was last seen.
       hints = await discoveryHints(client, ctx, { start, end }, [selector]);
       if (hints.length === 0) hints = [`metric '${args.metric}' has no samples between ${formatSeconds(start)} and ${formatSeconds(end)}`];
     }
-    const answers = [...metadata.answers, seriesAnswer, seenAnswer];
+    const answers = [...(metadata?.answers ?? []), seriesAnswer, seenAnswer];
     return {
       data,
       count: read.length,
@@ -158,6 +182,23 @@ async function metadataOf(
   const family = metric.slice(0, -suffix.length);
   const familyAnswer = await client.call<Record<string, MetricMetadata[]>>('metadata', [['metric', family]], ctx);
   return { entry: familyAnswer.data[family]?.[0], family, answers: [answer, familyAnswer] };
+}
+
+/**
+ * The type CloudWatch gives a metric's series (`__type__`, and `__temporality__` for sums
+ * and histograms), each value once: a name that two sources share may have several.
+ */
+function labelledType(labels: ReadonlyMap<string, ReadonlySet<string>>): TypeFields {
+  const values = (name: string) => [...(labels.get(name) ?? [])].sort(compareText).join(', ');
+  const type = values('__type__');
+  const temporality = values('__temporality__');
+  return type === '' ? {} : { type, ...(temporality === '' ? {} : { temporality }) };
+}
+
+/** Prometheus' metadata of the metric, and the family it is recorded under when not the metric itself. */
+function metadataFields(metric: string, { entry, family }: { entry?: MetricMetadata; family: string }): TypeFields {
+  if (entry === undefined) return {};
+  return { type: entry.type, help: entry.help, unit: entry.unit, ...(family === metric ? {} : { family }) };
 }
 
 /**

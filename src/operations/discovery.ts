@@ -2,7 +2,7 @@ import type { PrometheusAnswer, PrometheusClient } from '../shared/prometheus-cl
 import { assertValidPromQL } from '../shared/promql';
 import { Optional, time } from '../shared/schemas';
 import { assertOrdered, formatSeconds, parseTime } from '../shared/time';
-import { nowSeconds, warningsOf, type limitedList } from './common';
+import { nowSeconds, truncationNotes, warningsOf, type limitedList } from './common';
 import { discoveryHints, type HintWindow } from './hints';
 import type { OperationContext, OperationResult } from './types';
 
@@ -89,11 +89,13 @@ export function listResult(
   more: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
 ): OperationResult {
+  const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)'), ...list.notes];
   return {
     data: { [key]: list.items, total: list.total, truncated: list.truncated, ...more },
     count: list.items.length,
     upstreamBytes: answer.bytes,
-    ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+    // CloudWatch cuts a long list itself and says so in a warning: flagged, never silent.
+    ...(notes.length === 0 ? {} : { notes }),
     ...(Object.keys(extra).length === 0 ? {} : { extra }),
     ...warningsOf(answer),
   };

@@ -1,6 +1,7 @@
 import type { Call } from '../shared/calls';
 import { AppError } from '../shared/errors';
 import type { PrometheusClient } from '../shared/prometheus-client';
+import { formatDuration as duration, labelNameText, unquote } from '../shared/promql';
 import { formatSeconds, parseDuration } from '../shared/time';
 import { nowSeconds } from './common';
 import type { OperationContext } from './types';
@@ -123,7 +124,7 @@ export async function discoveryHints(
     const span = { start: window.start, end: window.end };
     const labels = await probe.labels(match, span);
     if (labels.includes(label)) return;
-    const exists = `{${label}!=""}`;
+    const exists = `{${labelNameText(label)}!=""}`;
     if (match.length === 0 && (await probe.has(exists))) {
       hints.push(await outside(`label '${label}'`, exists, span, window.text ?? where(span), probe));
       return;
@@ -273,7 +274,9 @@ function valueHint(matcher: Matcher, values: string[], of: string, place: string
   if (matcher.op === '=~' && regex === undefined) return undefined;
   if (matcher.op !== '=' && matcher.op !== '=~') return undefined;
   if (values.some((v) => matches(matcher, v))) return undefined;
-  const { label, value, text } = matcher;
+  const { value, text } = matcher;
+  // A UTF-8 label name (CloudWatch's "@resource.service.name") is quoted in what is suggested.
+  const label = labelNameText(matcher.label);
   if (matcher.op === '=') {
     const otherCase = values.find((v) => v.toLowerCase() === value.toLowerCase());
     if (otherCase !== undefined) return `no ${of} has ${text} ${place}: values are case-sensitive, use ${label}=${quote(otherCase)}`;
@@ -359,20 +362,6 @@ function iso(seconds: number): string {
   return new Date(Math.round(seconds) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Seconds as a Prometheus duration: 21600 is 6h, 90 is 1m30s. */
-function duration(seconds: number): string {
-  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
-  let rest = Math.round(seconds);
-  let text = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text;
-}
-
 /** histogram_quantile over an aggregation that drops `le` answers nothing (classic histograms). */
 function histogramHints(query: string, tree: Tree): string[] {
   const hints: string[] = [];
@@ -386,7 +375,9 @@ function histogramHints(query: string, tree: Tree): string[] {
     const op = text(arg.getChild('AggregateOp')!);
     const modifier = arg.getChild('AggregateModifier');
     const without = modifier?.getChild('Without') != null;
-    const labels = (modifier?.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map(text);
+    const grouping = modifier?.getChild('GroupingLabels');
+    const named = [...(grouping?.getChildren('LabelName') ?? []), ...(grouping?.getChildren('QuotedLabelName') ?? [])];
+    const labels = named.sort((a, b) => a.from - b.from).map(text);
     if (without !== labels.includes('le')) continue;
     const dropping = modifier === null ? `${op}(…)` : `${op} ${without ? 'without' : 'by'} (${labels.join(', ')})`;
     const keeping = without ? `${op} without (${labels.filter((l) => l !== 'le').join(', ')})` : `${op} by (${[...labels, 'le'].join(', ')})`;
@@ -483,17 +474,6 @@ function regexOf(pattern: string): RegExp | undefined {
   } catch {
     return undefined;
   }
-}
-
-function unquote(literal: string): string | undefined {
-  try {
-    if (literal.startsWith('"')) return JSON.parse(literal) as string;
-    if (literal.startsWith("'")) return JSON.parse(`"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
-    if (literal.startsWith('`')) return literal.slice(1, -1);
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }
 
 const quote = (value: string) => JSON.stringify(value);

@@ -4,8 +4,14 @@ import { discoveryExtra, listResult, selection, timeWindow } from './discovery';
 import { HINT_CALLS } from './hints';
 import { defineOperation } from './types';
 
-/** Prometheus' label-name syntax: the name goes into the URL's path, so nothing that could change the path passes. */
-export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+/**
+ * A label name, UTF-8 included (Prometheus 3 and CloudWatch: `@resource.service.name`). It goes
+ * into the URL's path percent-encoded; still, nothing that could change a path or a query
+ * string anywhere it is decoded passes: no `/`, `\`, `%`, `?`, `#`, `&`, whitespace or
+ * control characters, and not `.` or `..` (which a URL reads as path steps).
+ */
+export const LABEL_NAME_PATTERN = '^(?!\\.{1,2}$)[^\\u0000-\\u0020\\u007f/\\\\%?#&]+$';
+export const LABEL_NAME_TEXT = 'a label name (UTF-8 allowed; no whitespace, /, \\, %, ?, #, & or control characters; not . or ..)';
 
 export const labelValues = defineOperation({
   name: 'label_values',
@@ -17,6 +23,7 @@ export const labelValues = defineOperation({
       ...target,
       label: TString({
         pattern: LABEL_NAME_PATTERN,
+        patternText: LABEL_NAME_TEXT,
         maxLength: 1024,
         examples: ['job'],
         description: 'Label name, e.g. job; __name__ lists metric names.',

@@ -1,5 +1,8 @@
+import { notServed } from '../shared/cloudwatch';
+import { NotSupportedError } from '../shared/errors';
 import { Integer, Optional, TArray, TBoolean, TObject, TString, Unknown, limit, output, selectors, target } from '../shared/schemas';
-import { clientFor, limitedList, warningsOf } from './common';
+import { targetsCloudWatch } from '../shared/workspace';
+import { clientFor, limitedList, truncationNotes, warningsOf } from './common';
 import { discoveryExtra, selection, timeWindow } from './discovery';
 import { HINT_CALLS, searchHint } from './hints';
 import { defineOperation } from './types';
@@ -42,11 +45,15 @@ export const listMetrics = defineOperation({
   async run(args, ctx) {
     const selected = selection(args);
     const client = await clientFor(args, ctx);
+    if (args.include_metadata === true && targetsCloudWatch(args, ctx.config)) {
+      throw new NotSupportedError(`include_metadata: ${notServed('metadata', 'metadata').message}`);
+    }
     const answer = await client.call<string[]>('label/__name__/values', selected.params, ctx);
     const search = args.search?.toLowerCase();
     const names = [...answer.data].sort();
     const found = search === undefined ? names : names.filter((name) => name.toLowerCase().includes(search));
     const list = limitedList(found, args.limit, 'metric names', 'narrow with search or match');
+    const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)'), ...list.notes];
     const data: Record<string, unknown> = { metrics: list.items, total: list.total, truncated: list.truncated };
     let upstreamBytes = answer.bytes;
 
@@ -69,7 +76,7 @@ export const listMetrics = defineOperation({
       data,
       count: list.items.length,
       upstreamBytes,
-      ...(list.notes.length === 0 ? {} : { notes: list.notes }),
+      ...(notes.length === 0 ? {} : { notes }),
       extra: { ...extra, ...(hints.length === 0 ? {} : { hints }) },
       ...warningsOf(answer),
     };

@@ -1,4 +1,6 @@
 import type { WorkspaceSummary } from '@aws-sdk/client-amp';
+import { CLOUDWATCH_ALIAS, CLOUDWATCH_NOT_ENABLED, CLOUDWATCH_TARGET, cloudWatchEndpoint } from '../shared/cloudwatch';
+import type { Config } from '../shared/config';
 import {
   AccessDeniedError,
   ConfigurationError,
@@ -32,8 +34,8 @@ interface ListedWorkspace {
 export const listWorkspaces = defineOperation({
   name: 'list_workspaces',
   description:
-    'The AMP workspaces these tools may query, with alias and status (ACTIVE can be queried): which workspace_id to ' +
-    'pass. Example: {"alias": "prod"}.',
+    'The AMP workspaces these tools may query, with alias and status (ACTIVE can be queried), and CloudWatch PromQL ' +
+    '(workspace_id "cloudwatch") where enabled: which workspace_id to pass. Example: {"alias": "prod"}.',
   args: TObject(
     {
       workspace_id: Optional(
@@ -62,13 +64,24 @@ export const listWorkspaces = defineOperation({
       ),
       total: Integer(),
       truncated: TBoolean(),
-      source: TString({ description: 'ListWorkspaces, or PROMETHEUS_URL' }),
+      source: TString({ description: 'ListWorkspaces, PROMETHEUS_URL or CloudWatch' }),
     },
     'The workspaces, sorted by workspace_id; truncated when more pages remained than are followed.',
   ),
   calls: ['ListWorkspaces'],
   async run(args, ctx) {
     const { config } = ctx;
+    const region = args.region ?? config.defaultRegion;
+    if (args.workspace_id === CLOUDWATCH_TARGET && !config.cloudWatch) throw new ValidationError(CLOUDWATCH_NOT_ENABLED);
+    // CloudWatch, where enabled, is listed first (its ID sorts first): the choice an agent has, beside the workspaces.
+    const listed =
+      config.cloudWatch &&
+      (args.workspace_id === undefined || args.workspace_id === CLOUDWATCH_TARGET) &&
+      (args.alias === undefined || CLOUDWATCH_ALIAS.startsWith(args.alias));
+    const cloudWatch = listed ? [cloudWatchEntry(region, config)] : [];
+    if (args.workspace_id === CLOUDWATCH_TARGET) {
+      return { data: { workspaces: cloudWatch, total: cloudWatch.length, truncated: false, source: 'CloudWatch' }, count: cloudWatch.length, upstreamBytes: 0 };
+    }
     if (config.prometheusUrl !== undefined) {
       // No AWS call: the endpoint every request goes to, under the ID a request would name.
       const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
@@ -78,20 +91,22 @@ export const listWorkspaces = defineOperation({
         prometheus_endpoint: config.prometheusUrl.href,
       };
       // It has no alias, so no alias prefix matches it.
-      const workspaces = args.alias === undefined ? [endpoint] : [];
+      const workspaces = [...cloudWatch, ...(args.alias === undefined ? [endpoint] : [])];
       return { data: { workspaces, total: workspaces.length, truncated: false, source: 'PROMETHEUS_URL' }, count: workspaces.length, upstreamBytes: 0 };
     }
 
-    const region = args.region ?? config.defaultRegion;
     if (region === undefined) throw new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
     const { summaries, complete } = await listAll(region, args.alias, ctx.deadline);
     const allowed = config.allowedWorkspaceIds;
-    const workspaces = summaries
-      .filter((ws) => ws.workspaceId !== undefined)
-      .filter((ws) => allowed === undefined || allowed.has(ws.workspaceId!))
-      .filter((ws) => args.workspace_id === undefined || ws.workspaceId === args.workspace_id)
-      .map(describe)
-      .sort((a, b) => compareText(a.workspace_id!, b.workspace_id!));
+    const workspaces = [
+      ...cloudWatch,
+      ...summaries
+        .filter((ws) => ws.workspaceId !== undefined)
+        .filter((ws) => allowed === undefined || allowed.has(ws.workspaceId!))
+        .filter((ws) => args.workspace_id === undefined || ws.workspaceId === args.workspace_id)
+        .map(describe)
+        .sort((a, b) => compareText(a.workspace_id!, b.workspace_id!)),
+    ];
     const data = { workspaces, total: workspaces.length, truncated: !complete, source: 'ListWorkspaces' };
     return {
       data,
@@ -122,6 +137,12 @@ async function listAll(region: string, alias: string | undefined, deadline: numb
     if (nextToken === undefined) return { summaries, complete: true };
   }
   return { summaries, complete: false };
+}
+
+/** CloudWatch PromQL as a workspace: always there, its endpoint the region's (none to show without a region). */
+function cloudWatchEntry(region: string | undefined, config: Config): ListedWorkspace {
+  const endpoint = region === undefined ? config.cloudWatchEndpoint : cloudWatchEndpoint(region, config.cloudWatchEndpoint);
+  return { workspace_id: CLOUDWATCH_TARGET, alias: CLOUDWATCH_ALIAS, status: 'ACTIVE', ...(endpoint === undefined ? {} : { prometheus_endpoint: endpoint.href }) };
 }
 
 function describe(ws: WorkspaceSummary): ListedWorkspace {

@@ -1,9 +1,11 @@
+import { MAX_QUERY_SERIES } from '../shared/cloudwatch';
+import { ValidationError } from '../shared/errors';
 import { DEFAULT_PRECISION, formatData, FORMATS, LOSSLESS_PRECISION, precisionFor, type Format } from '../shared/formats';
 import { assertValidPromQL } from '../shared/promql';
 import { applyLimits, type QueryData } from '../shared/result-size';
 import { Integer, Optional, TString } from '../shared/schemas';
 import { resolveTarget } from '../shared/workspace';
-import { cachedClient, explained, warningsOf } from './common';
+import { cachedClient, explained, truncationNotes, warningsOf } from './common';
 import { emptyResultHints } from './hints';
 import type { OperationContext, OperationResult } from './types';
 
@@ -65,6 +67,20 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
   const client = cachedClient(target, ctx.config);
   const remarks: string[] = [];
   const params = [...call.params];
+  if (target.source === 'CloudWatch') {
+    // max_series keeps the top N by latest value, so it needs every series: CloudWatch's
+    // limit (which cuts at random) stays at its maximum, and max_series within it.
+    if (args.max_series !== undefined && args.max_series > MAX_QUERY_SERIES) {
+      throw new ValidationError(
+        `max_series ${args.max_series} is more than CloudWatch's ${MAX_QUERY_SERIES} series per query: pass at most ` +
+          `${MAX_QUERY_SERIES}, or aggregate (sum by (…)) to fewer series`,
+      );
+    }
+    params.push(['limit', String(MAX_QUERY_SERIES)]);
+    const thresholds = ['max_samples_processed_warning_threshold', 'max_samples_processed_error_threshold'] as const;
+    const ignored = thresholds.filter((name) => args[name] !== undefined);
+    if (ignored.length > 0) remarks.push(`${ignored.join(' and ')}: AMP's guardrails, which CloudWatch does not take, were not sent`);
+  }
   // AMP bills by samples processed: its thresholds go with every query to AMP (a
   // self-managed Prometheus does not know them).
   if (target.source === 'DescribeWorkspace') {
@@ -80,6 +96,7 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
 
   const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
+  const notes = [...truncationNotes([answer], 'narrow the query (more matchers) or aggregate (sum by (…))'), ...limited.notes];
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
   const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx, params) : [];
   // A model's answer is compact by default; a direct invocation's is Prometheus' own.
@@ -91,7 +108,7 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
     count,
     upstreamBytes: answer.bytes,
     ...(call.start === undefined || call.step === undefined ? {} : { range: { data: limited.data, format, precision, start: call.start, step: call.step } }),
-    ...(limited.notes.length === 0 ? {} : { notes: limited.notes }),
+    ...(notes.length === 0 ? {} : { notes }),
     ...(remarks.length === 0 ? {} : { remarks }),
     ...(hints.length === 0 ? {} : { extra: { hints } }),
     ...warningsOf(answer),

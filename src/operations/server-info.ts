@@ -4,6 +4,17 @@ import { resolveTarget } from '../shared/workspace';
 import { cachedClient } from './common';
 import { defineOperation } from './types';
 
+/**
+ * What reachability asks CloudWatch: a query must select a metric by name there, so
+ * `vector(1)` cannot; a name no one writes costs CloudWatch the least, and its empty answer
+ * proves the endpoint, the signature and the role's query actions (GetMetricData,
+ * ListMetrics) alike.
+ */
+export const CLOUDWATCH_CHECK_QUERY = 'prometheus_tools_reachability_check';
+const CLOUDWATCH_SERVES =
+  'CloudWatch PromQL serves query, range_query and the discovery tools; not rules, alerts or metadata ' +
+  '(list_rules, list_alerts and include_metadata answer not_supported)';
+
 export const serverInfo = defineOperation({
   name: 'server_info',
   description:
@@ -12,17 +23,18 @@ export const serverInfo = defineOperation({
   args: TObject({ ...target }, { additionalProperties: false }),
   output: output(
     { workspace: Unknown(), region: Optional(TString()), query_endpoint: TString(), source: TString(), reachability: Unknown() },
-    'The workspace (null with PROMETHEUS_URL), region, query endpoint and reachability.',
+    'The workspace (null with PROMETHEUS_URL or CloudWatch), region, query endpoint, source (DescribeWorkspace, PROMETHEUS_URL or CloudWatch) and reachability.',
   ),
   calls: ['query', 'status/buildinfo', 'DescribeWorkspace'],
   async run(args, ctx) {
     const resolved = await resolveTarget(args, ctx.config, ctx.deadline);
     const client = cachedClient(resolved, ctx.config);
 
+    const cloudWatch = resolved.source === 'CloudWatch';
     const started = performance.now();
     let reachability: Record<string, unknown>;
     try {
-      await client.call('query', [['query', 'vector(1)']], ctx);
+      await client.call('query', [['query', cloudWatch ? CLOUDWATCH_CHECK_QUERY : 'vector(1)']], ctx);
       reachability = { reachable: true, latency_ms: elapsed(started) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -45,7 +57,7 @@ export const serverInfo = defineOperation({
         if (!(error instanceof AppError)) throw error;
       }
     }
-    return { data, count: 0, upstreamBytes: 0 };
+    return { data, count: 0, upstreamBytes: 0, ...(cloudWatch ? { remarks: [CLOUDWATCH_SERVES] } : {}) };
   },
 });
 

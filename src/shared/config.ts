@@ -2,11 +2,15 @@
  * Configuration, read once per container at cold start. A malformed value fails the
  * init with a message naming the variable, rather than every request later.
  */
+import { CLOUDWATCH_TARGET } from './cloudwatch';
 import { MAX_RESPONSE_BUDGET_BYTES } from './result-size';
 import { REGION_PATTERN, WORKSPACE_ID_PATTERN } from './security';
 
 export interface Config {
-  /** Workspace used when a request names none (WORKSPACE_ID). */
+  /**
+   * Workspace used when a request names none (WORKSPACE_ID); `cloudwatch` when CloudWatch
+   * PromQL is enabled and neither WORKSPACE_ID nor PROMETHEUS_URL is set.
+   */
   defaultWorkspaceId?: string;
   /** Region used when a request names none (AWS_REGION). */
   defaultRegion?: string;
@@ -14,6 +18,10 @@ export interface Config {
   prometheusUrl?: URL;
   /** Sign requests with SigV4 (off only for a self-managed Prometheus without auth). */
   sigv4: boolean;
+  /** CloudWatch PromQL may be queried, as workspace_id `cloudwatch` (CLOUDWATCH_PROMQL). */
+  cloudWatch: boolean;
+  /** CloudWatch's endpoint, instead of `https://monitoring.<region>.amazonaws.com` (CLOUDWATCH_ENDPOINT: a stand-in, in tests). */
+  cloudWatchEndpoint?: URL;
   /** Attempts per upstream call, the first included. */
   maxAttempts: number;
   /** Largest upstream answer read, in bytes. */
@@ -51,11 +59,20 @@ function defaultMaxResponseBytes(env: NodeJS.ProcessEnv): number {
 const TOOL_NAME_PATTERN = '^[a-z][a-z_]*$';
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const workspaceId = matching(env, 'WORKSPACE_ID', WORKSPACE_ID_PATTERN);
+  const prometheusUrl = url(env, 'PROMETHEUS_URL');
+  const cloudWatch = boolean(env, 'CLOUDWATCH_PROMQL', false);
+  if (workspaceId === CLOUDWATCH_TARGET && !cloudWatch) {
+    throw new Error(`environment variable WORKSPACE_ID is ${CLOUDWATCH_TARGET}, but CLOUDWATCH_PROMQL is not true`);
+  }
   return {
-    defaultWorkspaceId: matching(env, 'WORKSPACE_ID', WORKSPACE_ID_PATTERN),
+    // A deployment of CloudWatch alone queries it by default.
+    defaultWorkspaceId: workspaceId ?? (cloudWatch && prometheusUrl === undefined ? CLOUDWATCH_TARGET : undefined),
     defaultRegion: matching(env, 'AWS_REGION', REGION_PATTERN),
-    prometheusUrl: url(env, 'PROMETHEUS_URL'),
+    prometheusUrl,
     sigv4: boolean(env, 'PROMETHEUS_SIGV4', true),
+    cloudWatch,
+    cloudWatchEndpoint: url(env, 'CLOUDWATCH_ENDPOINT'),
     maxAttempts: integer(env, 'PROMETHEUS_MAX_ATTEMPTS', 3, 1, 10),
     maxResponseBytes: integer(env, 'PROMETHEUS_MAX_RESPONSE_BYTES', defaultMaxResponseBytes(env), 1024, 1024 ** 3),
     workspaceCacheTtlMs: integer(env, 'WORKSPACE_CACHE_TTL_SECONDS', 300, 0, 86_400) * 1000,

@@ -43,6 +43,27 @@ export class PromQLSyntaxError extends AppError {
   readonly type = 'invalid_promql';
 }
 
+/**
+ * The target does not serve what was asked: CloudWatch PromQL has no rules, alerts or
+ * metadata API. The message names the alternative; the caller's choice, not a fault.
+ */
+export class NotSupportedError extends AppError {
+  override readonly name = 'NotSupportedError';
+  readonly statusCode = 400;
+  readonly type = 'not_supported';
+}
+
+/**
+ * CloudWatch refused the request under one of its PromQL limits (HTTP 422: requests per
+ * second, the 7-day span, series or samples scanned per 24 h, the 20 s execution time).
+ * Not retried: the same request meets the same limit; the message says what to narrow.
+ */
+export class LimitExceededError extends AppError {
+  override readonly name = 'LimitExceededError';
+  readonly statusCode = 422;
+  readonly type = 'limit_exceeded';
+}
+
 /** The function may not use this workspace: IAM or SigV4 refused it (a fault of the deployment). */
 export class AccessDeniedError extends AppError {
   override readonly name: string = 'AccessDeniedError';

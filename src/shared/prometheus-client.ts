@@ -1,9 +1,11 @@
 import { callOf, type Call } from './calls';
+import { CLOUDWATCH_SERVICE, cloudWatchParams, MAX_DISCOVERY_RESULTS, MAX_QUERY_SERIES } from './cloudwatch';
 import {
   AccessDeniedError,
   AppError,
   ConfigurationError,
   InternalError,
+  LimitExceededError,
   PrometheusApiError,
   ThrottledError,
   UpstreamError,
@@ -11,7 +13,7 @@ import {
   WorkspaceNotFoundError,
 } from './errors';
 import { HttpTimeoutError, ResponseTooLargeError, send, type HttpRequest, type HttpResponse } from './http';
-import { signRequest } from './sigv4';
+import { signRequest, type SigningService } from './sigv4';
 
 /**
  * The Prometheus HTTP API client: build the request, sign it, send it, retry what is
@@ -24,8 +26,9 @@ export const MAX_GET_QUERY_LENGTH = 2048;
 
 /**
  * The endpoints AMP serves over POST as well as GET (its API reference: QueryMetrics,
- * GetSeries, and GetLabels' `/labels`). Every other one — `/label/<name>/values`,
- * `/metadata`, `/rules`, `/alerts` — is GET only, whatever the length of its query.
+ * GetSeries, and GetLabels' `/labels`); CloudWatch PromQL's are the same. Every other
+ * one — `/label/<name>/values`, `/metadata`, `/rules`, `/alerts` — is GET only, whatever
+ * the length of its query.
  */
 const POST_ENDPOINTS: ReadonlySet<string> = new Set(['query', 'query_range', 'series', 'labels']);
 const BACKOFF_BASE_MS = 100;
@@ -36,6 +39,8 @@ export interface PrometheusTarget {
   baseUrl: URL;
   region: string;
   sigv4: boolean;
+  /** The service signed for: AMP (and a Prometheus behind a SigV4 front), or CloudWatch PromQL, whose rules are checked before each call. */
+  service: SigningService;
 }
 
 export interface CallOptions {
@@ -66,6 +71,8 @@ export interface PrometheusAnswer<T = unknown> {
   bytes: number;
   warnings?: string[];
   infos?: string[];
+  /** The upstream's own warning that it cut the answer (CloudWatch: at most 500 series per query, 10,000 results per discovery call). */
+  truncation?: string;
 }
 
 type Params = [string, string][];
@@ -89,9 +96,12 @@ export class PrometheusClient {
       // A programming error, caught by every test: on AWS the role would lack its action.
       throw new InternalError(`the operation calls ${endpoint}, which it does not declare (its role would not allow it)`);
     }
-    const request = this.buildRequest(endpoint, params);
+    const cloudWatch = this.target.service === CLOUDWATCH_SERVICE;
+    // CloudWatch's documented rules, before any call: what it would refuse is refused here, saying how to fix it.
+    const sent = cloudWatch ? await cloudWatchParams(endpoint, call, params, Date.now() / 1000) : params;
+    const request = this.buildRequest(endpoint, sent);
     const response = await this.sendWithRetries(request, options);
-    return parseAnswer<T>(response, endpoint);
+    return parseAnswer<T>(response, endpoint, cloudWatch);
   }
 
   private buildRequest(endpoint: string, params: Params): HttpRequest {
@@ -126,7 +136,7 @@ export class PrometheusClient {
       }
 
       const failure =
-        'error' in outcome ? classifyNetworkError(outcome.error, attempt) : classifyStatus(outcome.response, request);
+        'error' in outcome ? classifyNetworkError(outcome.error, attempt) : classifyStatus(outcome.response, request, this.target);
       if (failure === undefined) return (outcome as { response: HttpResponse }).response;
       options.stats.upstreamErrors++;
       if (!failure.retryable || attempt >= maxAttempts) throw failure.error(attempt);
@@ -142,7 +152,7 @@ export class PrometheusClient {
 
   private async sign(request: HttpRequest): Promise<HttpRequest> {
     try {
-      return await signRequest(request, this.target.region);
+      return await signRequest(request, this.target.region, this.target.service);
     } catch (error) {
       throw new ConfigurationError(
         `no AWS credentials to sign the request with (${(error as Error).name}); ` +
@@ -186,18 +196,65 @@ function classifyNetworkError(error: Error, attempt: number): Failure {
   };
 }
 
-function classifyStatus(response: HttpResponse, request: HttpRequest): Failure | undefined {
+function classifyStatus(response: HttpResponse, request: HttpRequest, target: PrometheusTarget): Failure | undefined {
   const { status } = response;
   if (status < 400) return undefined;
   const body = parseJson(response.body);
+  const cloudWatch = target.service === CLOUDWATCH_SERVICE;
   // Prometheus' own errors (bad_data, execution, timeout, canceled…) answer the same
-  // way again: retrying a query that timed out would only multiply its cost.
-  const retryable = !isPrometheusError(body) && (status === 429 || status >= 500);
+  // way again: retrying a query that timed out would only multiply its cost. CloudWatch's
+  // 429 (too many concurrent requests) passes, whatever its body says.
+  const retryable = (!isPrometheusError(body) && (status === 429 || status >= 500)) || (cloudWatch && status === 429);
   return {
     retryable,
     retryAfterMs: retryable ? retryAfter(response.headers['retry-after']) : undefined,
-    error: (attempts, why) => statusError(response, body, request, retryable ? tries(attempts, why) : undefined),
+    error: (attempts, why) => {
+      const context = retryable ? tries(attempts, why) : undefined;
+      return (cloudWatch ? cloudWatchError(response, body, request, target, context) : undefined) ?? statusError(response, body, request, context);
+    },
   };
+}
+
+/** Words of a limit in CloudWatch's 422 (its other 422s are Prometheus' execution errors, kept as they are). */
+const LIMIT_TEXT = /limit|exceed|maximum|too many|throttl|quota|per second|\bTPS\b|timed? ?out/i;
+
+/**
+ * CloudWatch's answers that mean more than Prometheus' would: its PromQL limits (422),
+ * its concurrency limit (429), the role's actions (403). Undefined: as from Prometheus.
+ */
+function cloudWatchError(response: HttpResponse, body: unknown, request: HttpRequest, target: PrometheusTarget, context: string | undefined): AppError | undefined {
+  const { status } = response;
+  const detail = isPrometheusError(body) ? body.error : upstreamMessage(body, response.body);
+  const endpoint = request.url.pathname.replace(/^.*\/api\/v1\//, '');
+  const query = endpoint === 'query' || endpoint === 'query_range';
+  if (status === 429) {
+    return new ThrottledError(
+      `CloudWatch throttled the request (HTTP 429: at most 30 concurrent PromQL ${query ? 'query' : 'discovery'} requests per account)` +
+        `${context === undefined ? '' : ` (${context})`}: ${detail}; try again shortly`,
+    );
+  }
+  if (status === 422 && (!isPrometheusError(body) || LIMIT_TEXT.test(body.error))) {
+    return new LimitExceededError(
+      `CloudWatch refused the request under one of its PromQL limits (HTTP 422): ${detail}. Its limits: ` +
+        `${query ? '300 query' : '10 discovery'} requests per second per account, 7 days per query (ranges, offsets and lookback included), ` +
+        `${MAX_QUERY_SERIES} series per query and ${MAX_DISCOVERY_RESULTS.toLocaleString('en-US')} per discovery call, 100,000 series and ` +
+        '300,000,000 samples scanned per 24 h window, 20 s of execution; the same request meets the same limit: narrow it ' +
+        '(a shorter range, more matchers, a larger step), or wait a second if it is the rate',
+    );
+  }
+  if (status === 401 || status === 403) {
+    return new AccessDeniedError(
+      `CloudWatch refused the request (HTTP ${status}): ${detail}; the function's role needs ` +
+        `${query ? 'cloudwatch:GetMetricData and cloudwatch:ListMetrics' : 'cloudwatch:ListMetrics'} (template parameter ` +
+        `CloudWatchPromQL=true), signed for the monitoring service`,
+    );
+  }
+  if (status === 404) {
+    return new UpstreamError(
+      `CloudWatch answered HTTP 404 on ${endpoint}: ${detail}; CloudWatch PromQL may not be available in ${target.region}`,
+    );
+  }
+  return undefined;
 }
 
 function tries(attempts: number, why?: string): string {
@@ -238,7 +295,10 @@ function statusError(response: HttpResponse, body: unknown, request: HttpRequest
   return new UpstreamError(`Prometheus answered HTTP ${status}${suffix}: ${detail}`);
 }
 
-function parseAnswer<T>(response: HttpResponse, endpoint: string): PrometheusAnswer<T> {
+/** CloudWatch's warning that it cut an answer: "result truncated to the maximum of 500 series; …". */
+const TRUNCATION_WARNING = /\btruncated\b/i;
+
+function parseAnswer<T>(response: HttpResponse, endpoint: string, cloudWatch: boolean): PrometheusAnswer<T> {
   const body = parseJson(response.body);
   if (isPrometheusError(body)) {
     throw new PrometheusApiError(body.errorType, body.error, response.status, body.warnings);
@@ -252,11 +312,15 @@ function parseAnswer<T>(response: HttpResponse, endpoint: string): PrometheusAns
     throw new UpstreamError(`Prometheus answered ${endpoint} with a body that is not a Prometheus API response`);
   }
   const answer = body as { data: T; warnings?: string[]; infos?: string[] };
+  const warnings = Array.isArray(answer.warnings) && answer.warnings.length > 0 ? answer.warnings : undefined;
+  // CloudWatch cuts an answer at its limits with a 200 and a warning: the answer says it is truncated.
+  const truncation = cloudWatch ? warnings?.find((w) => typeof w === 'string' && TRUNCATION_WARNING.test(w)) : undefined;
   return {
     data: answer.data,
     bytes: response.body.length,
-    ...(Array.isArray(answer.warnings) && answer.warnings.length > 0 ? { warnings: answer.warnings } : {}),
+    ...(warnings === undefined ? {} : { warnings }),
     ...(Array.isArray(answer.infos) && answer.infos.length > 0 ? { infos: answer.infos } : {}),
+    ...(truncation === undefined ? {} : { truncation }),
   };
 }
 

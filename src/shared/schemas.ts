@@ -149,7 +149,7 @@ function describeErrors(schema: TSchema, errors: SchemaError[]): string {
 }
 
 function describeField(field: string, schema: TSchema | undefined, errors: SchemaError[]): string {
-  const s = (schema ?? {}) as { anyOf?: { type: string }[]; pattern?: string; examples?: unknown[] };
+  const s = (schema ?? {}) as { anyOf?: { type: string }[]; pattern?: string; patternText?: string; examples?: unknown[] };
   if (s.anyOf !== undefined) {
     // The branch of the value's own type says what is wrong (an empty string, a list too long);
     // when no branch has the value's type, the types allowed do.
@@ -160,7 +160,8 @@ function describeField(field: string, schema: TSchema | undefined, errors: Schem
   const error = errors[0]!;
   if (error.keyword === 'pattern') {
     const example = s.examples?.[0] === undefined ? '' : ` such as ${String(s.examples[0])}`;
-    return `field '${field}' must match ${s.pattern}${example}`;
+    // A pattern a model cannot read at a glance is said in words (`patternText`).
+    return s.patternText === undefined ? `field '${field}' must match ${s.pattern}${example}` : `field '${field}' must be ${s.patternText}${example}`;
   }
   return `field '${field}' ${error.message}`;
 }

@@ -1,3 +1,4 @@
+import { CLOUDWATCH_TARGET } from './cloudwatch';
 import { BlockedPatternError, NotAllowedError } from './errors';
 
 /**
@@ -20,12 +21,14 @@ export const DANGEROUS_PATTERNS: readonly string[] = [
 ];
 
 /**
- * AMP workspace IDs: `ws-` and a UUID-shaped body. Alphanumerics only (not just hex),
- * so the seed's own example `ws-12345678-abcd-1234-efgh-123456789012` passes; nothing
- * that could change a URL's host or path (`/`, `.`, `%`, `@`, `?`, `#`) can.
+ * What a workspace_id may be: an AMP workspace ID, `ws-` and a UUID-shaped body
+ * (alphanumerics only, not just hex, so the seed's own example
+ * `ws-12345678-abcd-1234-efgh-123456789012` passes; nothing that could change a URL's
+ * host or path — `/`, `.`, `%`, `@`, `?`, `#` — can), or `cloudwatch` (CLOUDWATCH_TARGET):
+ * CloudWatch PromQL, where the deployment enables it.
  */
 export const WORKSPACE_ID_PATTERN =
-  '^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$';
+  '^(ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}|cloudwatch)$';
 
 /** AWS regions: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
 export const REGION_PATTERN =
@@ -44,9 +47,13 @@ export function assertNoDangerousPatterns(args: Record<string, unknown>): void {
   }
 }
 
-/** With an allow-list configured, a workspace outside it is refused before any call. */
+/**
+ * With an allow-list configured, a workspace outside it is refused before any call. The
+ * list names AMP workspaces: CloudWatch is allowed wherever the deployment enables it,
+ * which resolveTarget checks (refusing it, before any call, where it is not enabled).
+ */
 export function assertWorkspaceAllowed(workspaceId: string | undefined, allowed: ReadonlySet<string> | undefined): void {
-  if (allowed === undefined || workspaceId === undefined || allowed.has(workspaceId)) return;
+  if (allowed === undefined || workspaceId === undefined || workspaceId === CLOUDWATCH_TARGET || allowed.has(workspaceId)) return;
   throw new NotAllowedError(
     `workspace ${workspaceId} is not one this deployment may query (ALLOWED_WORKSPACE_IDS: ${[...allowed].join(', ')})`,
   );

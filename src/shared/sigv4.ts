@@ -4,7 +4,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { HttpRequest } from './http';
 
 /**
- * SigV4 for the `aps` service, with the SDK's default credential chain. Its first link,
+ * SigV4 for AMP (`aps`) or CloudWatch (`monitoring`), with the SDK's default credential chain. Its first link,
  * the environment (where Lambda puts the function role's credentials), is read here;
  * the rest of the chain (profiles, SSO, IMDS…), a large module, is loaded only when the
  * environment has no credentials. Signed headers never leave this module except on the wire.
@@ -25,16 +25,20 @@ const credentials: AwsCredentialIdentityProvider = async () => {
   return (await chain)();
 };
 
-function signerFor(region: string): SignatureV4 {
-  let signer = signers.get(region);
+/** The services requests are signed for: AMP's workspaces, and CloudWatch's PromQL endpoint. */
+export type SigningService = 'aps' | 'monitoring';
+
+function signerFor(service: SigningService, region: string): SignatureV4 {
+  const key = `${service} ${region}`;
+  let signer = signers.get(key);
   if (signer === undefined) {
-    signer = new SignatureV4({ service: 'aps', region, credentials, sha256: Sha256 });
-    signers.set(region, signer);
+    signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
+    signers.set(key, signer);
   }
   return signer;
 }
 
-export async function signRequest(request: HttpRequest, region: string): Promise<HttpRequest> {
+export async function signRequest(request: HttpRequest, region: string, service: SigningService = 'aps'): Promise<HttpRequest> {
   const { url } = request;
   // Read the query string as AWS does: percent-decoding only (a `+` stays a plus).
   const query: Record<string, string | string[]> = {};
@@ -46,7 +50,7 @@ export async function signRequest(request: HttpRequest, region: string): Promise
     const existing = query[key];
     query[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
-  const signed = await signerFor(region).sign({
+  const signed = await signerFor(service, region).sign({
     method: request.method,
     protocol: url.protocol,
     hostname: url.hostname,

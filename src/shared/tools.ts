@@ -45,7 +45,10 @@ export function toolDefinitions(operations: readonly Operation[]): ToolDefinitio
 }
 
 /** What the tool list depends on: where the queries go, and which workspaces and regions they may name. */
-export type Deployment = Pick<Config, 'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions'>;
+export type Deployment = Pick<
+  Config,
+  'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions' | 'cloudWatch'
+>;
 
 const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_processed_error_threshold'];
 
@@ -60,14 +63,17 @@ export function leftOutFor(deployment: Deployment): { tools: string[]; args: str
   const only = (allowed: ReadonlySet<string> | undefined, value: string | undefined) =>
     value !== undefined && (allowed === undefined || (allowed.size === 1 && allowed.has(value)));
   if (deployment.prometheusUrl !== undefined) {
-    const regionNeeded = deployment.sigv4 && deployment.defaultRegion === undefined;
+    const regionNeeded = (deployment.sigv4 || deployment.cloudWatch) && deployment.defaultRegion === undefined;
+    // With CloudWatch beside it, an agent chooses: workspace_id "cloudwatch", listed by list_workspaces.
+    if (deployment.cloudWatch) return { tools: [], args: [...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
     return { tools: ['list_workspaces'], args: ['workspace_id', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
   }
   const singleRegion = deployment.allowedRegions !== undefined && only(deployment.allowedRegions, deployment.defaultRegion);
   return {
     tools: [],
     args: [
-      ...(only(deployment.allowedWorkspaceIds, deployment.defaultWorkspaceId) ? ['workspace_id'] : []),
+      // With CloudWatch enabled there is always a choice to make: workspace_id "cloudwatch" or a workspace.
+      ...(!deployment.cloudWatch && only(deployment.allowedWorkspaceIds, deployment.defaultWorkspaceId) ? ['workspace_id'] : []),
       ...(singleRegion ? ['region'] : []),
     ],
   };

@@ -1,4 +1,5 @@
 import type { AmpClient } from '@aws-sdk/client-amp';
+import { CLOUDWATCH_NOT_ENABLED, CLOUDWATCH_SERVICE, CLOUDWATCH_TARGET, cloudWatchEndpoint } from './cloudwatch';
 import type { Config } from './config';
 import {
   AccessDeniedError,
@@ -23,9 +24,9 @@ export interface WorkspaceDescription {
 }
 
 export interface ResolvedTarget extends PrometheusTarget {
-  /** Undefined when PROMETHEUS_URL is set: no DescribeWorkspace call is made then. */
+  /** Undefined with PROMETHEUS_URL and CloudWatch: no DescribeWorkspace call is made then. */
   workspace?: WorkspaceDescription;
-  source: 'PROMETHEUS_URL' | 'DescribeWorkspace';
+  source: 'PROMETHEUS_URL' | 'DescribeWorkspace' | 'CloudWatch';
 }
 
 // UPDATING (an alias or configuration change) still serves queries; CREATING,
@@ -36,8 +37,10 @@ const cache = new Map<string, { value: WorkspaceDescription; expires: number }>(
 const clients = new Map<string, AmpClient>();
 
 /**
- * Where a request's queries go: PROMETHEUS_URL when set, otherwise the workspace's
- * own endpoint from DescribeWorkspace (cached per container for the configured TTL).
+ * Where a request's queries go: CloudWatch PromQL for workspace_id `cloudwatch` (where
+ * enabled; with PROMETHEUS_URL too, so that a local setup can point CLOUDWATCH_ENDPOINT
+ * at a stand-in), else PROMETHEUS_URL when set, otherwise the workspace's own endpoint
+ * from DescribeWorkspace (cached per container for the configured TTL).
  */
 export async function resolveTarget(
   args: { workspace_id?: string; region?: string },
@@ -45,17 +48,16 @@ export async function resolveTarget(
   deadline: number,
 ): Promise<ResolvedTarget> {
   const region = args.region ?? config.defaultRegion;
+  const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
+  if (workspaceId === CLOUDWATCH_TARGET) return cloudWatchTarget(region, config);
   // A Prometheus without SigV4 needs no region: nothing is signed.
   if (config.prometheusUrl !== undefined && !config.sigv4) {
-    return { baseUrl: apiRoot(config.prometheusUrl), region: region ?? '', sigv4: false, source: 'PROMETHEUS_URL' };
+    return { baseUrl: apiRoot(config.prometheusUrl), region: region ?? '', sigv4: false, service: 'aps', source: 'PROMETHEUS_URL' };
   }
-  if (region === undefined) {
-    throw new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
-  }
+  if (region === undefined) throw missingRegion();
   if (config.prometheusUrl !== undefined) {
-    return { baseUrl: apiRoot(config.prometheusUrl), region, sigv4: config.sigv4, source: 'PROMETHEUS_URL' };
+    return { baseUrl: apiRoot(config.prometheusUrl), region, sigv4: config.sigv4, service: 'aps', source: 'PROMETHEUS_URL' };
   }
-  const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;
   if (workspaceId === undefined) {
     throw new ValidationError(
       "missing required field 'workspace_id' (the function has no default workspace: set WORKSPACE_ID)",
@@ -66,9 +68,26 @@ export async function resolveTarget(
     baseUrl: new URL('api/v1', workspace.prometheus_endpoint.replace(/\/*$/, '/')),
     region,
     sigv4: true,
+    service: 'aps',
     workspace,
     source: 'DescribeWorkspace',
   };
+}
+
+/** CloudWatch PromQL in the region: no call to resolve it, always signed, for the `monitoring` service. */
+function cloudWatchTarget(region: string | undefined, config: Config): ResolvedTarget {
+  if (!config.cloudWatch) throw new ValidationError(CLOUDWATCH_NOT_ENABLED);
+  if (region === undefined) throw missingRegion();
+  return { baseUrl: apiRoot(cloudWatchEndpoint(region, config.cloudWatchEndpoint)), region, sigv4: true, service: CLOUDWATCH_SERVICE, source: 'CloudWatch' };
+}
+
+/** Whether a request goes to CloudWatch PromQL (where enabled: resolveTarget refuses it elsewhere). */
+export function targetsCloudWatch(args: { workspace_id?: string }, config: Config): boolean {
+  return (args.workspace_id ?? config.defaultWorkspaceId) === CLOUDWATCH_TARGET;
+}
+
+function missingRegion(): ValidationError {
+  return new ValidationError("missing field 'region' (the function has no default region: set AWS_REGION)");
 }
 
 function apiRoot(url: URL): URL {

@@ -155,7 +155,7 @@ describe('describe_metric', () => {
     const result = await discovery({ operation: 'describe_metric', metric: 'up{job="node"}' }, lambdaContext());
     expect(result).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: "field 'metric' must match ^[a-zA-Z_:][a-zA-Z0-9_:]*$ such as up" },
+      error: { type: 'validation_error', message: "field 'metric' must match ^[^{}\"]+$ such as up" },
     });
     expect(harness.front.requests).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { T0 } from '../fixtures/expected';
-import { HOSTILE_LABEL_NAMES, HOSTILE_REGIONS, HOSTILE_WORKSPACE_IDS } from '../fixtures/hostile-targets';
+import { HOSTILE_LABEL_NAMES, HOSTILE_REGIONS, HOSTILE_WORKSPACE_IDS, UTF8_LABEL_NAMES } from '../fixtures/hostile-targets';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { FUNCTIONS } from '../support/events';
 import { loadHandler, startHarness, type Harness, type Handler } from '../support/harness';
@@ -60,7 +60,9 @@ describe.each([
     const result = (await handlers[name](args, lambdaContext(context))) as { status: string; error: { type: string; message: string } };
     expect(result.status).toBe('error');
     expect(result.error.type).toBe('validation_error');
-    expect(result.error.message).toMatch(/^field 'label' must (match \^\[a-zA-Z_\]\[a-zA-Z0-9_\]\*\$|be string|not have more than 1024 characters)/);
+    expect(result.error.message).toMatch(
+      /^field 'label' must (be a label name \(UTF-8 allowed; no whitespace, \/, \\, %, \?, #, & or control characters; not \. or \.\.\) such as job$|be string|not have more than 1024 characters)/,
+    );
     expect(harness.front.requests).toHaveLength(0);
   });
 });
@@ -89,5 +91,16 @@ describe('the workspace allow-list', () => {
       expect(((await handler(args, lambdaContext())) as { status: string }).status).toBe('success');
     }
     expect(harness.front.requests).toHaveLength(2);
+  });
+});
+
+describe('UTF-8 label names (Prometheus 3, CloudWatch)', () => {
+  it.each(UTF8_LABEL_NAMES.map((label) => [JSON.stringify(label), label]))('pass %s percent-encoded in the path, which it cannot change', async (_, label) => {
+    await handlers.discovery({ operation: 'label_values', label }, lambdaContext());
+    const first = harness.front.requests[0]!;
+    expect(first.url.split('?')[0]).toBe(`/workspaces/${TEST_WORKSPACE_ID}/api/v1/label/${encodeURIComponent(label)}/values`);
+    // Three path segments, the middle one the name: nothing in it became a path step.
+    expect(first.endpoint!.split('/').map(decodeURIComponent)).toEqual(['label', label, 'values']);
+    expect(first.signatureError).toBeUndefined();
   });
 });

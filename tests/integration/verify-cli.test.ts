@@ -1,5 +1,5 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { FUNCTIONS, loadDefinition } from '../../scripts/lib/local-verify';
@@ -26,10 +26,15 @@ beforeEach(async () => {
 afterEach(async () => moto.stop());
 
 /** A stack like the deployed one: its VerifyStateMachineArn output names the state machine. */
-async function deployStack(): Promise<string> {
+async function deployStack(parameters: { CloudWatchPromQL?: 'true' | 'false' } = {}): Promise<string> {
   const stackName = `prometheus-tools-${++stacks}`;
   const sfn = new SFNClient({ region: REGION, endpoint: moto.endpoint, credentials });
-  const substitutions: Record<string, string> = { Partition: 'aws', DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012', DefaultRegion: REGION };
+  const substitutions: Record<string, string> = {
+    Partition: 'aws',
+    DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
+    DefaultRegion: REGION,
+    CloudWatchPromQL: parameters.CloudWatchPromQL ?? 'false',
+  };
   for (const key of Object.keys(FUNCTIONS)) substitutions[key] = `arn:aws:lambda:${REGION}:123456789012:function:${key}`;
   const { stateMachineArn } = await sfn.send(
     new CreateStateMachineCommand({
@@ -126,6 +131,42 @@ it('reports functions answering something else than an envelope as failed checks
   expect(stdout).toMatch(/FAIL {2}server_info +\d+ ms +the function answered without the success or error envelope this check reads/);
   expect(stdout).toMatch(/FAIL {2}range_query +\d+ ms +the function answered without the success or error envelope this check reads/);
   expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 6 passed, 2 failed', 'failed checks: server_info range_query']);
+}, 60_000);
+
+/** What each Task state of the (only) execution asked lambda:invoke, from its history. */
+async function invocations(): Promise<unknown[]> {
+  const sfn = new SFNClient({ region: REGION, endpoint: moto.endpoint, credentials });
+  const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
+  const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachines![0]!.stateMachineArn }));
+  const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executions![0]!.executionArn, maxResults: 1000 }));
+  return events!.filter((e) => e.type === 'TaskScheduled').map((e) => JSON.parse(e.taskScheduledEventDetails!.parameters!));
+}
+
+/** The CloudWatch check's answer: count({"<metric>"}), one series. */
+const cloudWatchCount = success({ resultType: 'vector', result: [{ metric: {}, value: [1680307200, '7'] }] });
+const rows = (stdout: string) => stdout.trimEnd().split('\n').map((l) => l.replace(/\d+ ms {2}/, 'N ms  ').replace(/\s+/g, ' '));
+
+it('checks CloudWatch PromQL too on a stack deployed with CloudWatchPromQL=true, and only there', async () => {
+  const stack = await deployStack({ CloudWatchPromQL: 'true' });
+  await moto.queueLambdaResults([serverInfo, metrics, query, range, routed, ...more, cloudWatchCount]);
+  const { code, stdout } = await verify('--stack', stack, '--region', REGION);
+  expect(code).toBe(0);
+  expect(rows(stdout).slice(-3)).toEqual(['PASS cloudwatch N ms count({"Invocations"}) on CloudWatch returned 1 series', '', 'SUCCEEDED: 9 passed, 0 failed']);
+  // The CloudWatch check invoked the query function with workspace_id cloudwatch and its own query.
+  expect((await invocations()).at(-1)).toEqual({
+    FunctionName: `arn:aws:lambda:${REGION}:123456789012:function:QueryFunctionArn`,
+    Payload: { workspace_id: 'cloudwatch', region: REGION, max_series: 20, query: 'count({"Invocations"})' },
+  });
+}, 60_000);
+
+it('counts the metric --cloudwatch-metric names, a dotted OpenTelemetry one quoted, whatever the stack says', async () => {
+  const stack = await deployStack();
+  await moto.queueLambdaResults([serverInfo, metrics, query, range, routed, ...more, cloudWatchCount]);
+  const { code, stdout } = await verify('--stack', stack, '--region', REGION, '--cloudwatch-metric', 'http.server.request.duration_count', '--query', 'up');
+  expect(code).toBe(0);
+  expect(rows(stdout)).toContain('PASS cloudwatch N ms count({"http.server.request.duration_count"}) on CloudWatch returned 1 series');
+  // The AMP query given replaces the AMP checks' queries only.
+  expect(rows(stdout)).toContain('PASS query N ms up returned 2 series'.replace('2', String(UP_AT_T0.length)));
 }, 60_000);
 
 it('exits 2 with a clear message for a stack that is not there', async () => {

@@ -4,7 +4,9 @@ import { formatReport, withLatencies } from '../../scripts/lib/verification-repo
 import { ALL_METRICS, RULE_GROUPS } from '../fixtures/expected';
 import { TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
 import { FUNCTIONS } from '../support/events';
-import { startHarness, type Harness } from '../support/harness';
+import type { CloudWatchFront } from '../support/cloudwatch-front';
+import { cloudWatchEnv, loadHandler, startHarness, startTestCloudWatchFront, type Harness } from '../support/harness';
+import { knownIdentities } from '../support/iam';
 
 /**
  * The deployed definition, statemachine/verify.asl.json, run locally with its Task
@@ -26,8 +28,8 @@ afterEach(() => {
   harness.front.requests.length = 0;
 });
 
-const verify = (input?: Record<string, unknown>, using = handlers) =>
-  runVerificationLocally({ handlers: using, input, defaultWorkspaceId: TEST_WORKSPACE_ID, defaultRegion: TEST_REGION });
+const verify = (input?: Record<string, unknown>, using = handlers, cloudWatch = false) =>
+  runVerificationLocally({ handlers: using, input, defaultWorkspaceId: TEST_WORKSPACE_ID, defaultRegion: TEST_REGION, cloudWatch });
 
 // Every live `up` series (the scrape target's own, and the fixture's it exposes) is scraped as job="fixture".
 const JOBS = 1;
@@ -147,4 +149,61 @@ it('keeps every state small when Prometheus answers thousands of series: the che
   // 5,000 series are ~400 KB; Step Functions refuses more than 256 KB in any state.
   expect(Buffer.byteLength(JSON.stringify(series))).toBeGreaterThan(256 * 1024);
   expect(run.largestStateBytes).toBeLessThan(16 * 1024);
+});
+
+describe('with CloudWatch PromQL (CloudWatchPromQL=true)', () => {
+  /** Every function as a stack with CloudWatch PromQL deploys it, CloudWatch's endpoint being `front`. */
+  async function cloudWatchHandlers(front: CloudWatchFront): Promise<typeof handlers> {
+    const deployed = {} as typeof handlers;
+    for (const name of FUNCTIONS) deployed[name] = await loadHandler(name, { PROMETHEUS_URL: harness.front.workspaceUrl, ...cloudWatchEnv(front) });
+    return deployed;
+  }
+  let front: CloudWatchFront | undefined;
+  afterEach(async () => {
+    await front?.stop();
+    front = undefined;
+  });
+
+  it('checks CloudWatch too: the query function, signed for monitoring with its own role, counting the series of a named metric', async () => {
+    front = await startTestCloudWatchFront();
+    const run = await verify(undefined, await cloudWatchHandlers(front), true);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report.checks.map((c) => c.name)).toEqual(['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'workspaces', 'cloudwatch']);
+    // The fixture's Invocations are from 2023: none now, which passes (the path, IAM and signing are what is checked).
+    expect(run.report.checks.at(-1)).toEqual({ name: 'cloudwatch', passed: true, detail: 'count({"Invocations"}) on CloudWatch returned 0 series' });
+    expect(front.requests[0]).toMatchObject({ endpoint: 'query', params: { query: ['count({"Invocations"})'] }, service: 'monitoring', role: 'prometheus-tools-QueryFunctionRole', status: 200 });
+    // The hints of the empty answer read CloudWatch too, with the same role: every call signed for monitoring and allowed.
+    expect(front.requests.length).toBeGreaterThan(1);
+    for (const request of front.requests) {
+      expect({ service: request.service, role: request.role, signatureError: request.signatureError, accessDenied: request.accessDenied }).toEqual({
+        service: 'monitoring',
+        role: 'prometheus-tools-QueryFunctionRole',
+        signatureError: undefined,
+        accessDenied: undefined,
+      });
+    }
+  });
+
+  it("fails the CloudWatch check, with IAM's refusal, where the roles lack CloudWatch's actions (a stack deployed without it)", async () => {
+    front = await startTestCloudWatchFront({ identities: knownIdentities() });
+    const run = await verify({ cloudwatch: true }, await cloudWatchHandlers(front));
+    expect(run.status).toBe('FAILED');
+    expect(run.cause).toBe('failed checks: cloudwatch');
+    expect(run.report.checks.at(-1)).toEqual({
+      name: 'cloudwatch',
+      passed: false,
+      detail: expect.stringMatching(/^access_denied: .*is not authorized to perform: cloudwatch:GetMetricData on resource: \*/),
+    });
+    expect(front.requests.map((r) => [r.endpoint, r.status])).toEqual([['query', 403]]);
+  });
+
+  it('fails the CloudWatch check, saying how to enable it, where the functions do not enable CloudWatch', async () => {
+    const run = await verify({ cloudwatch: 'true' });
+    expect(run.cause).toBe('failed checks: cloudwatch');
+    expect(run.report.checks.at(-1)).toEqual({
+      name: 'cloudwatch',
+      passed: false,
+      detail: expect.stringContaining('CloudWatch PromQL is not enabled on this deployment (template parameter CloudWatchPromQL=true)'),
+    });
+  });
 });

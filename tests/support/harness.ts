@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { startAmpFront, type AmpFront } from './amp-front';
+import { startCloudWatchFront, type CloudWatchFront, type CloudWatchFrontOptions } from './cloudwatch-front';
 import { TEST_REGION, TEST_WORKSPACE_ID } from './credentials';
 import { functionCredentials } from './iam';
 import type { FunctionName } from './events';
@@ -40,6 +41,48 @@ export function useHarness(env: Record<string, string | undefined> = {}): Harnes
   const harness = {} as Harness;
   beforeAll(async () => {
     Object.assign(harness, await startHarness(env));
+  });
+  afterAll(async () => harness.stop());
+  beforeEach(() => {
+    harness.front.requests.length = 0;
+    harness.front.fault = undefined;
+  });
+  return harness;
+}
+
+/**
+ * The CloudWatch PromQL harness: the CloudWatch-like front before the integration run's
+ * Prometheus 3, and the handlers loaded with CloudWatch enabled and pointed at it (with
+ * no WORKSPACE_ID nor PROMETHEUS_URL, CloudWatch is their default target).
+ */
+export interface CloudWatchHarness {
+  front: CloudWatchFront;
+  handler(name: FunctionName, env?: Record<string, string | undefined>): Promise<Handler>;
+  stop(): Promise<void>;
+}
+
+/** The CloudWatch-like front before the integration run's Prometheus 3; IAM from template.yaml with CloudWatchPromQL=true unless `identities` say otherwise. */
+export function startTestCloudWatchFront(options: Partial<CloudWatchFrontOptions> = {}): Promise<CloudWatchFront> {
+  const upstream = process.env.LOCAL_PROMETHEUS3_URL;
+  if (upstream === undefined) throw new Error('LOCAL_PROMETHEUS3_URL is not set: run through the integration project');
+  return startCloudWatchFront({ upstream, region: TEST_REGION, ...options });
+}
+
+/** The environment that enables CloudWatch PromQL on a function and points it at `front`. */
+export function cloudWatchEnv(front: CloudWatchFront): Record<string, string> {
+  return { CLOUDWATCH_PROMQL: 'true', CLOUDWATCH_ENDPOINT: front.url };
+}
+
+/** useHarness for CloudWatch: the front started before the file's tests, its record and fault cleared before each. */
+export function useCloudWatchHarness(options: Partial<CloudWatchFrontOptions> = {}): CloudWatchHarness {
+  const harness = {} as CloudWatchHarness;
+  beforeAll(async () => {
+    const front = await startTestCloudWatchFront(options);
+    Object.assign(harness, {
+      front,
+      handler: (name: FunctionName, env: Record<string, string | undefined> = {}) => loadHandler(name, { ...cloudWatchEnv(front), ...env }),
+      stop: () => front.stop(),
+    });
   });
   afterAll(async () => harness.stop());
   beforeEach(() => {

@@ -10,8 +10,9 @@ import { TEST_ACCOUNT_ID, TEST_CREDENTIALS, TEST_REGION, TEST_WORKSPACE_ID, type
  * this evaluator does not know (NotAction, an unknown condition operator or key) fails
  * loudly instead of being allowed.
  *
- * The actions are AMP's, from the Service Authorization Reference, written here
- * independently of src/shared/calls.ts: the stand-in must catch a wrong mapping there.
+ * The actions are AMP's, from the Service Authorization Reference, and CloudWatch's, from
+ * its user guide's table "IAM permissions for PromQL", written here independently of
+ * src/shared/calls.ts: the stand-ins must catch a wrong mapping there.
  */
 
 /** The action AMP authorises each Prometheus-compatible endpoint of a workspace with. */
@@ -23,6 +24,37 @@ export function ampActionFor(endpoint: string): string | undefined {
   if (endpoint === 'rules') return 'aps:ListRules';
   if (endpoint === 'alerts') return 'aps:ListAlerts';
   return undefined;
+}
+
+/**
+ * The actions CloudWatch authorises each path of its PromQL API with (after `/api/v1/`),
+ * every one of them required: a query needs both GetMetricData and ListMetrics, discovery
+ * ListMetrics. Undefined for a path CloudWatch does not serve (metadata, rules, alerts,
+ * status…).
+ */
+export function cloudWatchActionsForPath(endpoint: string): string[] | undefined {
+  if (endpoint === 'query' || endpoint === 'query_range') return ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'];
+  if (endpoint === 'series' || endpoint === 'labels' || /^label\/[^/]+\/values$/.test(endpoint)) return ['cloudwatch:ListMetrics'];
+  return undefined;
+}
+
+/** The resource a CloudWatch PromQL call is authorised on: CloudWatch has no resource type for these actions. */
+export const CLOUDWATCH_RESOURCE = '*';
+
+/**
+ * Whether `identity` may call a CloudWatch PromQL path in `region`: every action the path
+ * needs must be allowed, on *, with the request's aws:RequestedRegion; the first refused
+ * one is the answer, as IAM names one action. A path CloudWatch does not serve is refused
+ * by the caller (a 404), not here.
+ */
+export function authorizeCloudWatch(identity: Identity, endpoint: string, region: string): Decision {
+  const actions = cloudWatchActionsForPath(endpoint);
+  if (actions === undefined) throw new Error(`IAM stand-in: CloudWatch serves no /api/v1/${endpoint}`);
+  for (const action of actions) {
+    const decision = authorize(identity, action, CLOUDWATCH_RESOURCE, { 'aws:RequestedRegion': region });
+    if (!decision.allowed) return decision;
+  }
+  return { allowed: true };
 }
 
 export const workspaceArn = (workspaceId: string, region = TEST_REGION): string =>
@@ -106,6 +138,8 @@ const NO_VALUE = Symbol('AWS::NoValue');
 export interface StackSettings {
   parameters?: Record<string, string>;
   stackName?: string;
+  /** Deploy with CloudWatchPromQL=true (the template's default is false); `parameters` may say so too. */
+  cloudWatch?: boolean;
 }
 
 /** Each function's identity, by its handler file (`query`, `range-query`…), from the template's roles. */
@@ -115,6 +149,7 @@ export function functionIdentities(settings: StackSettings = {}): Map<string, Id
   const parameters: Record<string, string> = {
     ...Object.fromEntries(Object.entries(template.Parameters as Record<string, { Default?: unknown }>).map(([k, v]) => [k, v.Default === undefined ? '' : String(v.Default)])),
     WorkspaceId: TEST_WORKSPACE_ID,
+    ...(settings.cloudWatch === undefined ? {} : { CloudWatchPromQL: String(settings.cloudWatch) }),
     ...settings.parameters,
   };
   const pseudo: Record<string, string> = {
@@ -228,12 +263,16 @@ export function functionCredentials(entry: string): TestCredentials {
  */
 export const NOBODY: Identity = { credentials: TEST_CREDENTIALS, role: 'tests-without-a-function-role', statements: [] };
 
-let cached: Identity[] | undefined;
+const cached = new Map<string, Identity[]>();
 
-/** Every identity the stand-ins know: each function's, and NOBODY. */
-export function knownIdentities(): Identity[] {
-  cached ??= [...functionIdentities().values(), NOBODY];
-  return cached;
+/**
+ * Every identity the stand-ins know: each function's, for a stack deployed with
+ * `settings` (the template's defaults, CloudWatch PromQL off, unless told), and NOBODY.
+ */
+export function knownIdentities(settings: StackSettings = {}): Identity[] {
+  const key = JSON.stringify(settings);
+  if (!cached.has(key)) cached.set(key, [...functionIdentities(settings).values(), NOBODY]);
+  return cached.get(key)!;
 }
 
 /** The identity signing with this access key, if any. */

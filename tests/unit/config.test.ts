@@ -7,6 +7,8 @@ describe('loadConfig', () => {
       defaultRegion: undefined,
       prometheusUrl: undefined,
       sigv4: true,
+      cloudWatch: false,
+      cloudWatchEndpoint: undefined,
       maxAttempts: 3,
       maxResponseBytes: 64 * 1024 * 1024,
       workspaceCacheTtlMs: 300_000,
@@ -40,6 +42,8 @@ describe('loadConfig', () => {
       AWS_REGION: 'eu-west-1',
       PROMETHEUS_URL: 'http://127.0.0.1:9090/workspaces/ws-x/',
       PROMETHEUS_SIGV4: 'false',
+      CLOUDWATCH_PROMQL: 'true',
+      CLOUDWATCH_ENDPOINT: 'http://127.0.0.1:9091/cw/',
       PROMETHEUS_MAX_ATTEMPTS: '5',
       PROMETHEUS_MAX_RESPONSE_BYTES: '2048',
       WORKSPACE_CACHE_TTL_SECONDS: '0',
@@ -56,6 +60,8 @@ describe('loadConfig', () => {
       defaultRegion: 'eu-west-1',
       prometheusUrl: new URL('http://127.0.0.1:9090/workspaces/ws-x/'),
       sigv4: false,
+      cloudWatch: true,
+      cloudWatchEndpoint: new URL('http://127.0.0.1:9091/cw/'),
       maxAttempts: 5,
       maxResponseBytes: 2048,
       workspaceCacheTtlMs: 0,
@@ -77,7 +83,21 @@ describe('loadConfig', () => {
     [{ PROMETHEUS_SIGV4: 'maybe' }, 'environment variable PROMETHEUS_SIGV4 must be true or false'],
     [{ PROMETHEUS_MAX_ATTEMPTS: '0' }, 'environment variable PROMETHEUS_MAX_ATTEMPTS must be an integer from 1 to 10'],
     [{ ALLOWED_WORKSPACE_IDS: 'ws-12345678-abcd-1234-efgh-123456789012,../x' }, 'environment variable ALLOWED_WORKSPACE_IDS has an entry that does not match'],
+    [{ CLOUDWATCH_PROMQL: 'yes' }, 'environment variable CLOUDWATCH_PROMQL must be true or false'],
+    [{ CLOUDWATCH_ENDPOINT: 'ftp://monitoring.example' }, 'environment variable CLOUDWATCH_ENDPOINT must be an http:// or https:// URL'],
+    [{ WORKSPACE_ID: 'cloudwatch' }, 'environment variable WORKSPACE_ID is cloudwatch, but CLOUDWATCH_PROMQL is not true'],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('makes CloudWatch the default target of a deployment of CloudWatch alone', () => {
+    expect(loadConfig({ CLOUDWATCH_PROMQL: 'true' }).defaultWorkspaceId).toBe('cloudwatch');
+    expect(loadConfig({ CLOUDWATCH_PROMQL: 'true', WORKSPACE_ID: 'cloudwatch' }).defaultWorkspaceId).toBe('cloudwatch');
+    // A workspace, or PROMETHEUS_URL, stays the default; CloudWatch is then named.
+    expect(loadConfig({ CLOUDWATCH_PROMQL: 'true', WORKSPACE_ID: 'ws-12345678-abcd-1234-efgh-123456789012' }).defaultWorkspaceId).toBe(
+      'ws-12345678-abcd-1234-efgh-123456789012',
+    );
+    expect(loadConfig({ CLOUDWATCH_PROMQL: 'true', PROMETHEUS_URL: 'http://127.0.0.1:9090' }).defaultWorkspaceId).toBeUndefined();
+    expect(loadConfig({ CLOUDWATCH_PROMQL: 'false' }).defaultWorkspaceId).toBeUndefined();
   });
 });

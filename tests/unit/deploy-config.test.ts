@@ -125,6 +125,7 @@ describe('deploying as the README says', () => {
       'npm run sync -- --code --resource-id QueryFunction --stack-name prometheus-tools',
       'npm run sync -- --code --watch --stack-name prometheus-tools',
       'npm run deploy -- --parameter-overrides WorkspaceId=ws-... EnableAgentCoreGateway=true',
+      'npm run deploy -- --parameter-overrides WorkspaceId=ws-... CloudWatchPromQL=true',
     ]);
   });
 

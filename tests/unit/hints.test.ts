@@ -1,4 +1,4 @@
-import { emptyResultHints } from '../../src/operations/hints';
+import { discoveryHints, emptyResultHints } from '../../src/operations/hints';
 import type { OperationContext } from '../../src/operations/types';
 import type { PrometheusClient } from '../../src/shared/prometheus-client';
 
@@ -109,5 +109,36 @@ describe('a courtesy', () => {
     expect(await emptyResultHints('x{a=~"(?P<n>b)", c!="d", e=""}', client, ctx, [['time', String(T)]])).toEqual([]);
     // The names, the selector in the window and ever: no label looked at.
     expect(calls.map((c) => c.endpoint)).toEqual(['label/__name__/values', 'label/__name__/values', 'label/__name__/values']);
+  });
+});
+
+describe('UTF-8 names (OTLP metrics, CloudWatch labels)', () => {
+  it('suggests a quoted label name for a value in another case', async () => {
+    const { client, calls } = fakeClient((endpoint, params) => {
+      if (endpoint === 'label/__name__/values') return params['match[]'] === undefined ? ['http.server.active_requests'] : [];
+      return endpoint === 'label/%40resource.service.name/values' ? ['api'] : [];
+    });
+    expect(await emptyResultHints('{"http.server.active_requests", "@resource.service.name"="API"}', client, ctx, [['time', String(T)]])).toEqual([
+      'no series of http.server.active_requests has "@resource.service.name"="API" between 2023-03-31T23:55:00Z and 2023-04-01T00:00:00Z: ' +
+        'values are case-sensitive, use "@resource.service.name"="api"',
+    ]);
+    // The label's values are read on the metric, selected by a quoted name.
+    expect(calls.at(-1)).toEqual({
+      endpoint: 'label/%40resource.service.name/values',
+      params: { 'match[]': '{__name__="http.server.active_requests"}', start: String(T - 300), end: String(T) },
+    });
+  });
+
+  it('looks for a UTF-8 label with a quoted matcher', async () => {
+    const { client, calls } = fakeClient((endpoint) => (endpoint === 'labels' ? ['job'] : []));
+    const hints = await discoveryHints(client, ctx, { start: T - 3600, end: T, text: 'in the last 1h' }, [], '@resource.service.name');
+    expect(hints).toEqual(["label '@resource.service.name' is not on any series in the last 1h; labels that are: job"]);
+    expect(calls.map((c) => c.params['match[]'])).toEqual([undefined, '{"@resource.service.name"!=""}']);
+  });
+
+  it('keeps a quoted grouping label in the histogram_quantile hint', async () => {
+    expect(await emptyResultHints('histogram_quantile(0.9, sum by ("@resource.service.name") (rate(x_bucket[5m])))', everything().client, ctx, [['time', String(T)]])).toEqual([
+      'histogram_quantile needs the le label, which sum by ("@resource.service.name") drops: use sum by ("@resource.service.name", le) (…)',
+    ]);
   });
 });

@@ -164,3 +164,55 @@ it('asks for a region when the function has none', async () => {
   });
   expect(inputs()).toEqual([]);
 });
+
+describe('with CloudWatch PromQL enabled', () => {
+  const CLOUDWATCH = { workspace_id: 'cloudwatch', alias: 'CloudWatch PromQL', status: 'ACTIVE', prometheus_endpoint: 'https://monitoring.us-east-1.amazonaws.com/' };
+  const enabled = { CLOUDWATCH_PROMQL: 'true', ALLOWED_WORKSPACE_IDS: `${WS_A},${WS_B}` };
+
+  it('lists it first, beside the workspaces: the choice an agent has', async () => {
+    amp.on(ListWorkspacesCommand).resolves({ workspaces: [summary(WS_B, 'staging'), summary(WS_A, 'production')] });
+    expect(await (await load(enabled))({}, lambdaContext())).toEqual({
+      status: 'success',
+      data: { workspaces: [CLOUDWATCH, listed(WS_A, 'production'), listed(WS_B, 'staging')], total: 3, truncated: false, source: 'ListWorkspaces' },
+    });
+  });
+
+  it('answers workspace_id cloudwatch with no AWS call, and filters it by alias as AMP filters workspaces', async () => {
+    amp.on(ListWorkspacesCommand).resolves({ workspaces: [summary(WS_A, 'production')] });
+    const handler = await load(enabled);
+    expect(await handler({ workspace_id: 'cloudwatch', region: 'eu-west-1' }, lambdaContext())).toEqual({
+      status: 'success',
+      data: {
+        workspaces: [{ ...CLOUDWATCH, prometheus_endpoint: 'https://monitoring.eu-west-1.amazonaws.com/' }],
+        total: 1,
+        truncated: false,
+        source: 'CloudWatch',
+      },
+    });
+    expect(inputs()).toEqual([]);
+    expect(((await handler({ alias: 'prod' }, lambdaContext())) as { data: { workspaces: unknown[] } }).data.workspaces).toEqual([listed(WS_A, 'production')]);
+    expect(((await handler({ alias: 'Cloud' }, lambdaContext())) as { data: { workspaces: unknown[] } }).data.workspaces).toEqual([CLOUDWATCH, listed(WS_A, 'production')]);
+  });
+
+  it('lists it beside PROMETHEUS_URL, at CLOUDWATCH_ENDPOINT', async () => {
+    const handler = await load({ PROMETHEUS_URL: 'http://127.0.0.1:9090/', PROMETHEUS_SIGV4: 'false', CLOUDWATCH_PROMQL: 'true', CLOUDWATCH_ENDPOINT: 'http://127.0.0.1:9091/cw' });
+    expect(await handler({}, lambdaContext())).toEqual({
+      status: 'success',
+      data: {
+        workspaces: [{ ...CLOUDWATCH, prometheus_endpoint: 'http://127.0.0.1:9091/cw' }, { status: 'ACTIVE', prometheus_endpoint: 'http://127.0.0.1:9090/' }],
+        total: 2,
+        truncated: false,
+        source: 'PROMETHEUS_URL',
+      },
+    });
+    expect(inputs()).toEqual([]);
+  });
+
+  it('refuses workspace_id cloudwatch, before any call, where it is not enabled', async () => {
+    expect(await (await load())({ workspace_id: 'cloudwatch' }, lambdaContext())).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: 'CloudWatch PromQL is not enabled on this deployment (template parameter CloudWatchPromQL=true)' },
+    });
+    expect(inputs()).toEqual([]);
+  });
+});

@@ -17,7 +17,7 @@ async function setup(script: Script[], options: { maxAttempts?: number; maxRespo
   const server = await startScriptedServer(script);
   const sleeps: number[] = [];
   const client = new PrometheusClient(
-    { baseUrl: new URL(`${server.url}/workspaces/ws-x/api/v1`), region: 'us-east-1', sigv4: options.sigv4 ?? true },
+    { baseUrl: new URL(`${server.url}/workspaces/ws-x/api/v1`), region: 'us-east-1', sigv4: options.sigv4 ?? true, service: 'aps' },
     {
       maxAttempts: options.maxAttempts ?? 3,
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,

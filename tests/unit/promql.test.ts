@@ -1,5 +1,5 @@
 import { PromQLSyntaxError } from '../../src/shared/errors';
-import { assertValidPromQL, explainPromQL } from '../../src/shared/promql';
+import { assertValidPromQL, explainPromQL, formatDuration, labelNameText, selectorOf, vectorSelectors } from '../../src/shared/promql';
 
 describe('assertValidPromQL', () => {
   it.each([
@@ -44,5 +44,78 @@ describe('explainPromQL', () => {
 
   it('says nothing of a query the grammar parses', async () => {
     await expect(explainPromQL('sum by (job) (up)')).resolves.toBeUndefined();
+  });
+});
+
+describe('vectorSelectors', () => {
+  it('reads the name each selector selects by equality, in each form, UTF-8 names quoted', async () => {
+    const selectors = await vectorSelectors(
+      'up{job="a"} + {"http.server.active_requests", "@resource.service.name"="api"} + {__name__="x.y"} + {"__name__"="z"} + {job="b"} + {__name__=~"a|b"}',
+    );
+    expect(selectors.map(({ text, metric, nameMatcher }) => ({ text, metric, nameMatcher }))).toEqual([
+      { text: 'up{job="a"}', metric: 'up', nameMatcher: undefined },
+      { text: '{"http.server.active_requests", "@resource.service.name"="api"}', metric: 'http.server.active_requests', nameMatcher: undefined },
+      { text: '{__name__="x.y"}', metric: 'x.y', nameMatcher: undefined },
+      { text: '{"__name__"="z"}', metric: 'z', nameMatcher: undefined },
+      { text: '{job="b"}', metric: undefined, nameMatcher: undefined },
+      { text: '{__name__=~"a|b"}', metric: undefined, nameMatcher: '__name__=~"a|b"' },
+    ]);
+  });
+
+  it.each([
+    ['x', { range: 0, offset: 0 }],
+    ['rate(x[10m])', { range: 600, offset: 0 }],
+    ['x[1h] offset -5m', { range: 3600, offset: -300 }],
+    ['rate(x[5m] offset 1d)', { range: 300, offset: 86_400 }],
+    ['max_over_time(rate(x[5m])[1h:1m]) offset 1h30m', { range: 3900, offset: 5400 }],
+    ['rate(x[2*5m+30s])', { range: 630, offset: 0 }],
+    ['x @ 1680307200', { range: 0, offset: 0, at: 1_680_307_200 }],
+    ['x[5m:] @ start()', { range: 300, offset: 0, at: 'start' }],
+    ['x @ end() offset 1m', { range: 0, offset: 60, at: 'end' }],
+  ] as const)('reads the time %s reaches: %j', async (query, expected) => {
+    const [selector] = await vectorSelectors(query);
+    expect({ range: selector!.range, offset: selector!.offset, ...(selector!.at === undefined ? {} : { at: selector!.at }) }).toEqual(expected);
+  });
+
+  it('applies an offset, an @ and a subquery to the operand they follow, as Prometheus does (not to the whole expression)', async () => {
+    const reach = async (query: string) =>
+      (await vectorSelectors(query)).map(({ text, range, offset, at }) => `${text}:${range}:${offset}${at === undefined ? '' : `@${at}`}`);
+    expect(await reach('a + b offset 1h + c')).toEqual(['a:0:0', 'b:0:3600', 'c:0:0']);
+    expect(await reach('a * -b offset 1h')).toEqual(['a:0:0', 'b:0:3600']);
+    expect(await reach('a and b @ 100 offset 5m')).toEqual(['a:0:0', 'b:0:300@100']);
+    expect(await reach('a + b[5m:1m] offset 1h')).toEqual(['a:0:0', 'b:300:3600']);
+    expect(await reach('a / on(job) group_left rate(b[5m])[1h:]')).toEqual(['a:0:0', 'b:3900:0']);
+    expect(await reach('(a + b)[1h:]')).toEqual(['a:3600:0', 'b:3600:0']);
+  });
+
+  it('finds none in a query without one', async () => {
+    await expect(vectorSelectors('vector(1) + time()')).resolves.toEqual([]);
+  });
+});
+
+describe('writing names', () => {
+  it.each([
+    ['up', {}, 'up'],
+    ['up', { job: 'api' }, 'up{job="api"}'],
+    ['http.server.active_requests', {}, '{"http.server.active_requests"}'],
+    ['http.server.active_requests', { '@resource.service.name': 'api', job: 'a"b' }, '{"http.server.active_requests", "@resource.service.name"="api", job="a\\"b"}'],
+    // A keyword would read as PromQL's own.
+    ['sum', { job: 'x' }, '{"sum", job="x"}'],
+  ])('%s with %j is %s', (metric, labels, selector) => {
+    expect(selectorOf(metric, labels)).toBe(selector);
+  });
+
+  it('quotes a label name only when it is not a legacy one', () => {
+    expect(['job', '_x1', '@resource.service.name', 'service.name', '1st'].map(labelNameText)).toEqual([
+      'job',
+      '_x1',
+      '"@resource.service.name"',
+      '"service.name"',
+      '"1st"',
+    ]);
+  });
+
+  it('writes durations as Prometheus does', () => {
+    expect([0.25, 90, 21_600, 612_300].map(formatDuration)).toEqual(['250ms', '1m30s', '6h', '7d2h5m']);
   });
 });

@@ -32,7 +32,10 @@ describe('validateArgs', () => {
     ['list_metrics', { limit: 'ten' }, "field 'limit' must be integer"],
     ['query', { query: 'up', format: 'csv' }, "field 'format' must match ^(prometheus|compact|summary)$"],
     ['list_metrics', { include_metadata: 'yes' }, "field 'include_metadata' must be boolean"],
-    ['server_info', { workspace_id: 'ws-1/../../x' }, `field 'workspace_id' must match ^ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$ such as ${WS}`],
+    ['server_info', { workspace_id: 'ws-1/../../x' }, `field 'workspace_id' must match ^(ws-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}|cloudwatch)$ such as ${WS}`],
+    ['query', { workspace_id: 'CloudWatch', query: 'up' }, "field 'workspace_id' must match ^(ws-"],
+    ['describe_metric', { metric: '' }, `field 'metric' must match ^[^{}"]+$ such as up`],
+    ['describe_metric', { metric: 'up{job="node"}' }, `field 'metric' must match ^[^{}"]+$ such as up`],
     ['server_info', { region: 'evil.com#' }, "field 'region' must match"],
     ['server_info', 'up', 'the arguments must be a JSON object'],
     ['server_info', { ['__proto__']: { polluted: true } }, "unknown field '__proto__'"],
@@ -52,6 +55,15 @@ describe('validateArgs', () => {
       expect(validateArgs(op, { match: twenty })).toEqual({ match: twenty });
     }
     expect(validateArgs('label_values', { label: 'job', match: ['up'] })).toEqual({ label: 'job', match: ['up'] });
+  });
+
+  it('takes workspace_id cloudwatch (CloudWatch PromQL) and UTF-8 metric names', () => {
+    expect(validateArgs('query', { workspace_id: 'cloudwatch', query: '{"http.server.active_requests"}' })).toEqual({
+      workspace_id: 'cloudwatch',
+      query: '{"http.server.active_requests"}',
+    });
+    expect(validateArgs('list_workspaces', { workspace_id: 'cloudwatch' })).toEqual({ workspace_id: 'cloudwatch' });
+    for (const metric of ['http.server.active_requests', '4XXError', 'node_cpu_seconds_total']) expect(validateArgs('describe_metric', { metric })).toEqual({ metric });
   });
 
   it('reads numbers and booleans sent as strings, as models often send them', () => {

@@ -1,5 +1,5 @@
 import { BlockedPatternError } from '../../src/shared/errors';
-import { DANGEROUS_PATTERNS, REGION_PATTERN, WORKSPACE_ID_PATTERN, assertNoDangerousPatterns } from '../../src/shared/security';
+import { DANGEROUS_PATTERNS, REGION_PATTERN, WORKSPACE_ID_PATTERN, assertNoDangerousPatterns, assertWorkspaceAllowed } from '../../src/shared/security';
 
 describe('dangerous patterns', () => {
   it('is the seed list, exactly', () => {
@@ -30,7 +30,7 @@ describe('dangerous patterns', () => {
 
 describe('workspace ID pattern', () => {
   const re = new RegExp(WORKSPACE_ID_PATTERN);
-  it.each(['ws-12345678-abcd-1234-efgh-123456789012', 'ws-9f3c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8'])('accepts %s', (id) => {
+  it.each(['ws-12345678-abcd-1234-efgh-123456789012', 'ws-9f3c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8', 'cloudwatch'])('accepts %s', (id) => {
     expect(re.test(id)).toBe(true);
   });
   it.each([
@@ -41,8 +41,26 @@ describe('workspace ID pattern', () => {
     'ws-12345678%2fabcd-1234-efgh-123456789012',
     '../ws-12345678-abcd-1234-efgh-12345678',
     'ws-12345678-abcd-1234-efgh-1234567890@x',
+    'CloudWatch',
+    'cloudwatch/../x',
+    'ws-12345678-abcd-1234-efgh-123456789012|cloudwatch',
   ])('rejects %j', (id) => {
     expect(re.test(id)).toBe(false);
+  });
+});
+
+describe('workspace allow-list', () => {
+  const allowed = new Set(['ws-12345678-abcd-1234-efgh-123456789012']);
+  it('refuses a workspace outside it, before any call, as the caller\'s mistake', () => {
+    const call = () => assertWorkspaceAllowed('ws-87654321-abcd-1234-efgh-123456789012', allowed);
+    expect(call).toThrow(
+      'workspace ws-87654321-abcd-1234-efgh-123456789012 is not one this deployment may query (ALLOWED_WORKSPACE_IDS: ws-12345678-abcd-1234-efgh-123456789012)',
+    );
+    expect(() => assertWorkspaceAllowed('ws-12345678-abcd-1234-efgh-123456789012', allowed)).not.toThrow();
+  });
+
+  it('lets cloudwatch through: the list names AMP workspaces, and resolveTarget refuses CloudWatch where it is not enabled', () => {
+    expect(() => assertWorkspaceAllowed('cloudwatch', allowed)).not.toThrow();
   });
 });
 

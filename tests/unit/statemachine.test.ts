@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFINITION_FILE, FUNCTIONS, loadDefinition } from '../../scripts/lib/local-verify';
+import { DEFINITION_FILE, FUNCTIONS, loadDefinition, runVerificationLocally } from '../../scripts/lib/local-verify';
 import { CHECK_TASK } from '../../scripts/lib/verification-report';
 import { readTemplate } from '../support/template';
 
@@ -18,6 +18,7 @@ const definition = loadDefinition({
   Partition: 'aws-us-gov',
   DefaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
   DefaultRegion: 'us-gov-west-1',
+  CloudWatchPromQL: 'false',
   ...Object.fromEntries(Object.keys(FUNCTIONS).map((key) => [key, arnOf(key)])),
 }) as { States: Record<string, any> };
 const map = definition.States.Check;
@@ -51,16 +52,17 @@ describe('statemachine/verify.asl.json', () => {
       'check.$': '$$.Map.Item.Value',
       target: { 'workspace_id.$': '$.config.workspace_id', 'region.$': '$.config.region' },
       'query.$': '$.config.query',
+      'cloudwatch_query.$': '$.config.cloudwatch_query',
     });
     expect(iteration[CHECK_TASK].Parameters).toEqual({
       'FunctionName.$': '$.check.function',
       'Payload.$': 'States.JsonMerge($.target, $.check.arguments, false)',
     });
-    expect(Object.keys(allStates)).toHaveLength(27);
+    expect(Object.keys(allStates)).toHaveLength(31);
   });
 
   it('checks every function, with queries shaped like real ones and small answers', () => {
-    expect(definition.States.Checks.Result).toEqual([
+    expect(definition.States.Checks.Result.amp).toEqual([
       { name: 'server_info', function: arnOf('ServerInfoFunctionArn'), arguments: {}, expect: 'reachable' },
       { name: 'list_metrics', function: arnOf('ListMetricsFunctionArn'), arguments: { limit: 1 }, expect: 'total', label: '', unit: 'metrics', min: 1 },
       { name: 'query', function: arnOf('QueryFunctionArn'), arguments: { query: 'count by (job) (up)', max_series: 20 }, expect: 'series', label: '' },
@@ -83,7 +85,37 @@ describe('statemachine/verify.asl.json', () => {
       .filter(([, r]) => (r as { Type: string }).Type === 'AWS::Serverless::Function')
       .map(([id]) => `${id}Arn`);
     expect(Object.keys(FUNCTIONS).sort()).toEqual(functions.sort());
-    expect(definition.States.Checks.Result.map((c: { function: string }) => c.function).sort()).toEqual(functions.map(arnOf).sort());
+    expect(definition.States.Checks.Result.amp.map((c: { function: string }) => c.function).sort()).toEqual(functions.map(arnOf).sort());
+  });
+
+  it('checks CloudWatch PromQL only where the stack enables it (or the input asks): the query function, workspace_id cloudwatch, a query naming a metric', () => {
+    expect(Object.keys(definition.States.Checks.Result)).toEqual(['amp', 'cloudwatch']);
+    expect(definition.States.Checks.Result.cloudwatch).toEqual([
+      { name: 'cloudwatch', function: arnOf('QueryFunctionArn'), arguments: { workspace_id: 'cloudwatch', max_series: 20 }, expect: 'series', label: ' on CloudWatch' },
+    ]);
+    expect(definition.States.Defaults.Parameters.defaults).toEqual({
+      workspace_id: 'ws-12345678-abcd-1234-efgh-123456789012',
+      region: 'us-gov-west-1',
+      query: null,
+      cloudwatch: 'false',
+      // Lambda's vended metric, which the stack's own functions write: named, and quoted as any name may be.
+      cloudwatch_query: 'count({"Invocations"})',
+    });
+    expect(machine.Properties.DefinitionSubstitutions.CloudWatchPromQL).toEqual({ Ref: 'CloudWatchPromQL' });
+    expect(definition.States.Checks.Next).toBe('CloudWatchEnabled');
+    expect(definition.States.CloudWatchEnabled.Default).toBe('WithoutCloudWatch');
+    expect(definition.States.WithoutCloudWatch.Parameters).toEqual({ 'config.$': '$.config', 'checks.$': '$.lists.amp' });
+    // Every list, in order: the AMP checks, then CloudWatch's.
+    expect(definition.States.WithCloudWatch.Parameters).toEqual({ 'config.$': '$.config', 'checks.$': '$.lists.*[*]' });
+    // The CloudWatch check takes its own query, never the AMP query given as input.
+    expect(iteration.QueryGiven.Choices[0]).toEqual({
+      And: [
+        { Variable: '$.check.arguments.workspace_id', IsPresent: true },
+        { Variable: '$.check.arguments.workspace_id', StringEquals: 'cloudwatch' },
+      ],
+      Next: 'UseCloudWatchQuery',
+    });
+    expect(iteration.UseCloudWatchQuery).toMatchObject({ Type: 'Pass', InputPath: '$.cloudwatch_query', ResultPath: '$.check.arguments.query', Next: 'Invoke' });
   });
 
   it('retries transient Lambda errors and catches everything else, so the next check still runs', () => {
@@ -119,6 +151,44 @@ describe('statemachine/verify.asl.json', () => {
   it('ends in a Fail state whose cause names the failed checks', () => {
     expect(definition.States.VerificationFailed).toMatchObject({ Type: 'Fail', Error: 'VerificationFailed', CausePath: '$.cause' });
     expect(definition.States.CountFailed.Parameters['cause.$']).toBe("States.Format('{} {}', $.tally.cause, $.next.check.name)");
+  });
+});
+
+describe('the CloudWatch check, run locally with answers given', () => {
+  /** Every function answers a passing envelope; what each was asked is kept. */
+  async function run(input: Record<string, unknown>, cloudWatch: boolean): Promise<{ checks: string[]; cloudWatchCalls: unknown[] }> {
+    const calls: { workspace_id?: string }[] = [];
+    const answer = async (event: unknown) => {
+      calls.push(event as { workspace_id?: string });
+      return {
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: {}, value: [1680307200, '3'] }], total: 1, query_endpoint: 'https://x/api/v1', reachability: { reachable: true, latency_ms: 1 } },
+      };
+    };
+    const handlers = Object.fromEntries(Object.values(FUNCTIONS).map((name) => [name, answer])) as never;
+    const result = await runVerificationLocally({ handlers, input, defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012', defaultRegion: 'us-east-1', cloudWatch });
+    expect(result.status).toBe('SUCCEEDED');
+    return { checks: result.report.checks.map((c) => `${c.name}: ${c.detail}`), cloudWatchCalls: calls.filter((c) => c.workspace_id === 'cloudwatch') };
+  }
+  const AMP_CHECKS = ['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'workspaces'];
+  const names = (checks: string[]) => checks.map((c) => c.split(':')[0]);
+
+  it('is not run on a stack without CloudWatch PromQL (the default), nor when the input says false', async () => {
+    expect(names((await run({}, false)).checks)).toEqual(AMP_CHECKS);
+    expect(await run({ cloudwatch: 'false' }, true)).toEqual({ checks: expect.any(Array), cloudWatchCalls: [] });
+    expect(names((await run({ cloudwatch: false }, true)).checks)).toEqual(AMP_CHECKS);
+  });
+
+  it('runs last on a stack with CloudWatch PromQL, or when the input asks (true or "true"), with its own query even when the AMP query is given', async () => {
+    const enabled = await run({}, true);
+    expect(names(enabled.checks)).toEqual([...AMP_CHECKS, 'cloudwatch']);
+    expect(enabled.checks.at(-1)).toBe('cloudwatch: count({"Invocations"}) on CloudWatch returned 1 series');
+    expect(enabled.cloudWatchCalls).toEqual([{ workspace_id: 'cloudwatch', region: 'us-east-1', max_series: 20, query: 'count({"Invocations"})' }]);
+    for (const cloudwatch of [true, 'true']) {
+      const asked = await run({ cloudwatch, query: 'up', cloudwatch_query: 'sum({"http.server.active_requests"})' }, false);
+      expect(asked.checks.slice(2, 3)).toEqual(['query: up returned 1 series']);
+      expect(asked.cloudWatchCalls).toEqual([{ workspace_id: 'cloudwatch', region: 'us-east-1', max_series: 20, query: 'sum({"http.server.active_requests"})' }]);
+    }
   });
 });
 

@@ -83,8 +83,8 @@ function checkSub(args: unknown, at: string, identifiers: ReadonlySet<string>, f
 describe('template.yaml’s Fn::ForEach loops', () => {
   const findings = checkLoops(readTemplateSource(path.join(__dirname, '..', '..', 'template.yaml')));
 
-  it('are the functions’ resources and their outputs', () => {
-    expect(findings.loops).toEqual(['Functions', 'FunctionOutputs']);
+  it('are the functions’ resources, their CloudWatch policies and their outputs', () => {
+    expect(findings.loops).toEqual(['Functions', 'CloudWatchPolicies', 'FunctionOutputs']);
   });
 
   it('use only the forms CloudFormation accepts at deploy', () => {

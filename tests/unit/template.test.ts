@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REGISTRY } from '../../src/operations';
-import { actionsFor } from '../../src/shared/calls';
+import { actionsFor, cloudWatchActionsFor, type Call } from '../../src/shared/calls';
+import { TEST_REGION } from '../support/credentials';
+import { authorize, authorizeCloudWatch, CLOUDWATCH_RESOURCE, cloudWatchActionsForPath, functionIdentities } from '../support/iam';
 import { readTemplate, readTemplateSource } from '../support/template';
 
 /**
@@ -18,12 +20,13 @@ const resources = template.Resources as Record<string, { Type: string; Condition
 
 /**
  * Each function's permissions follow from the registry: exactly the IAM actions of every
- * call the operations its handler serves can make (src/operations/*.ts, hints included).
+ * call the operations its handler serves can make (src/operations/*.ts, hints included),
+ * AMP's always, CloudWatch's where the stack enables CloudWatch PromQL.
  */
-function actionsOf(file: string): string[] {
+function callsOf(file: string): Call[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require(`../../src/handlers/${file}`) as { handler: { operations: readonly string[] } };
-  return actionsFor(handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.calls));
+  return handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.calls);
 }
 const FUNCTIONS = [
   { id: 'Query', file: 'query', memory: 256, timeout: 30 },
@@ -34,7 +37,7 @@ const FUNCTIONS = [
   { id: 'Alerting', file: 'alerting', memory: 256, timeout: 30 },
   { id: 'Workspaces', file: 'workspaces', memory: 256, timeout: 30 },
   { id: 'Integration', file: 'integration', memory: 512, timeout: 60 },
-].map((f) => ({ ...f, actions: actionsOf(f.file) }));
+].map((f) => ({ ...f, actions: actionsFor(callsOf(f.file)), cloudWatchActions: cloudWatchActionsFor(callsOf(f.file)) }));
 
 const noValue = { Ref: 'AWS::NoValue' };
 const alarmActions = {
@@ -77,7 +80,7 @@ describe('the template', () => {
 
   it('keeps its parameters', () => {
     expect(Object.keys(template.Parameters).sort()).toEqual(
-      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'CloudWatchPromQL', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
     );
   });
 
@@ -113,6 +116,7 @@ describe('Globals', () => {
       MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: { Ref: 'MaxSamplesProcessedErrorThreshold' },
       ALLOWED_WORKSPACE_IDS: { 'Fn::Join': [',', [{ Ref: 'WorkspaceId' }, { 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }]] },
       ALLOWED_REGIONS: { Ref: 'AWS::Region' },
+      CLOUDWATCH_PROMQL: { Ref: 'CloudWatchPromQL' },
     });
   });
 
@@ -434,5 +438,122 @@ describe('EnabledTools', () => {
     expect(listed('list_labels')).toEqual(['list_labels']);
     expect(listed('label_values,series,list_alerts')).toEqual(['label_values', 'series', 'list_alerts']);
     expect(listed('query_x')).toEqual([]);
+  });
+});
+
+describe('CloudWatch PromQL (CloudWatchPromQL)', () => {
+  const source = readTemplateSource(FILE);
+  const WITH_CLOUDWATCH = FUNCTIONS.filter((f) => f.cloudWatchActions.length > 0);
+
+  it('is a parameter, off by default, that says what it grants, where it works and how agents name it', () => {
+    const parameter = template.Parameters.CloudWatchPromQL;
+    expect(parameter).toMatchObject({ Type: 'String', Default: 'false', AllowedValues: ['true', 'false'] });
+    for (const words of ['workspace_id "cloudwatch"', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'on *', 'in this region only', 'must be available in the region']) {
+      expect(parameter.Description).toContain(words);
+    }
+    expect(parameter.Description.length).toBeLessThanOrEqual(4000);
+    expect(template.Metadata['AWS::CloudFormation::Interface'].ParameterGroups[0]).toEqual({ Label: { default: 'Workspace' }, Parameters: ['WorkspaceId', 'AllowedWorkspaceIds', 'CloudWatchPromQL'] });
+  });
+
+  it('sets a condition, and tells every function (CLOUDWATCH_PROMQL) and the verification', () => {
+    expect(template.Conditions.HasCloudWatchPromQL).toEqual({ 'Fn::Equals': [{ Ref: 'CloudWatchPromQL' }, 'true'] });
+    expect(template.Globals.Function.Environment.Variables.CLOUDWATCH_PROMQL).toEqual({ Ref: 'CloudWatchPromQL' });
+    expect(resources.VerifyStateMachine!.Properties.DefinitionSubstitutions.CloudWatchPromQL).toEqual({ Ref: 'CloudWatchPromQL' });
+  });
+
+  it("lists in Mappings.Functions exactly the cloudwatch: actions of each function's calls, in their order, and none where CloudWatch serves none of its tools", () => {
+    const mapped = Object.fromEntries(FUNCTIONS.map((f) => [f.id, template.Mappings.Functions[f.id].CloudWatchActions]));
+    expect(mapped).toEqual(Object.fromEntries(FUNCTIONS.map((f) => [f.id, f.cloudWatchActions.length > 0 ? f.cloudWatchActions : undefined])));
+    // What the registry says today (the mapping above follows it, whatever it becomes).
+    expect(FUNCTIONS.filter((f) => f.cloudWatchActions.length === 0).map((f) => f.id)).toEqual(['Alerting', 'Workspaces']);
+    expect(mapped.Query).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics']);
+    expect(mapped.ListMetrics).toEqual(['cloudwatch:ListMetrics']);
+  });
+
+  it('loops over exactly the functions with CloudWatch actions', () => {
+    expect(source.Resources['Fn::ForEach::CloudWatchPolicies'][1]).toEqual(WITH_CLOUDWATCH.map((f) => f.id));
+  });
+
+  it.each(FUNCTIONS)('grants $id its CloudWatch actions only when enabled, on * in the stack region, to its own role', ({ id, cloudWatchActions }) => {
+    const policy = resources[`${id}CloudWatchPolicy`];
+    if (cloudWatchActions.length === 0) {
+      expect(policy).toBeUndefined();
+      return;
+    }
+    expect(policy).toEqual({
+      Type: 'AWS::IAM::Policy',
+      Condition: 'HasCloudWatchPromQL',
+      Properties: {
+        PolicyName: 'CloudWatchPromQLInRegion',
+        Roles: [{ Ref: `${id}FunctionRole` }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: cloudWatchActions, Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } } }],
+        },
+      },
+    });
+  });
+
+  it('grants cloudwatch: actions nowhere else', () => {
+    const granting = Object.entries(resources).filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes('"cloudwatch:'));
+    expect(granting.map(([id]) => id).sort()).toEqual(WITH_CLOUDWATCH.map((f) => `${f.id}CloudWatchPolicy`).sort());
+  });
+});
+
+describe('the IAM stand-in, evaluating the roles of a deployed stack', () => {
+  const CLOUDWATCH_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'];
+  const disabled = functionIdentities();
+  const enabled = functionIdentities({ cloudWatch: true });
+  const allowed = (identities: typeof enabled, entry: string, region = TEST_REGION) =>
+    CLOUDWATCH_ACTIONS.filter((action) => authorize(identities.get(entry)!, action, CLOUDWATCH_RESOURCE, { 'aws:RequestedRegion': region }).allowed);
+
+  it('maps each path of CloudWatch PromQL to the actions its user guide requires, and others to none', () => {
+    expect(cloudWatchActionsForPath('query')).toEqual(CLOUDWATCH_ACTIONS);
+    expect(cloudWatchActionsForPath('query_range')).toEqual(CLOUDWATCH_ACTIONS);
+    expect(['series', 'labels', 'label/__name__/values', 'label/%40resource.service.name/values'].map(cloudWatchActionsForPath)).toEqual(
+      Array(4).fill(['cloudwatch:ListMetrics']),
+    );
+    expect(['metadata', 'rules', 'alerts', 'status/buildinfo', 'query_exemplars', 'label/a/b/values'].map(cloudWatchActionsForPath)).toEqual(Array(6).fill(undefined));
+  });
+
+  it.each(FUNCTIONS)('allows $id exactly the CloudWatch actions its calls need when enabled, none when disabled', ({ file, cloudWatchActions }) => {
+    expect(allowed(enabled, file)).toEqual([...cloudWatchActions].sort());
+    expect(allowed(disabled, file)).toEqual([]);
+  });
+
+  it('denies cloudwatch:GetMetricData to a function of a stack without CloudWatch, naming the action as IAM does', () => {
+    const decision = authorize(disabled.get('query')!, 'cloudwatch:GetMetricData', '*', { 'aws:RequestedRegion': TEST_REGION });
+    expect(decision).toEqual({
+      allowed: false,
+      message:
+        'User: arn:aws:sts::123456789012:assumed-role/prometheus-tools-QueryFunctionRole/session is not authorized to perform: cloudwatch:GetMetricData ' +
+        'on resource: * because no identity-based policy allows the cloudwatch:GetMetricData action',
+    });
+    expect(functionIdentities({ parameters: { CloudWatchPromQL: 'false' } }).get('query')!.statements).toEqual(disabled.get('query')!.statements);
+  });
+
+  it('allows CloudWatch in the stack region only', () => {
+    expect(allowed(enabled, 'query', 'eu-west-1')).toEqual([]);
+    expect(allowed(enabled, 'integration', 'eu-west-1')).toEqual([]);
+  });
+
+  it('authorises a CloudWatch path only when the role has every action it needs', () => {
+    expect(authorizeCloudWatch(enabled.get('query')!, 'query', TEST_REGION)).toEqual({ allowed: true });
+    expect(authorizeCloudWatch(enabled.get('list-metrics')!, 'label/__name__/values', TEST_REGION)).toEqual({ allowed: true });
+    // ListMetrics alone is not enough for a query: GetMetricData is the action named.
+    expect(authorizeCloudWatch(enabled.get('list-metrics')!, 'query', TEST_REGION)).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining('is not authorized to perform: cloudwatch:GetMetricData on resource: *'),
+    });
+    expect(authorizeCloudWatch(enabled.get('alerting')!, 'labels', TEST_REGION)).toMatchObject({ allowed: false, message: expect.stringContaining('cloudwatch:ListMetrics') });
+    expect(authorizeCloudWatch(disabled.get('integration')!, 'series', TEST_REGION).allowed).toBe(false);
+    expect(authorizeCloudWatch(enabled.get('integration')!, 'series', 'eu-west-1').allowed).toBe(false);
+    expect(() => authorizeCloudWatch(enabled.get('integration')!, 'rules', TEST_REGION)).toThrow('CloudWatch serves no /api/v1/rules');
+  });
+
+  it("leaves the AMP permissions as they are: CloudWatch adds nothing on a workspace", () => {
+    for (const [entry, identity] of enabled) {
+      expect(identity.statements.filter((s) => JSON.stringify(s.Action).includes('aps:'))).toEqual(disabled.get(entry)!.statements.filter((s) => JSON.stringify(s.Action).includes('aps:')));
+    }
   });
 });

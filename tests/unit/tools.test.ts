@@ -69,12 +69,12 @@ describe('tool definitions', () => {
       Description: 'Answer format; default compact. One of: prometheus, compact, summary.',
     });
     expect(query.InputSchema.Properties.workspace_id).toEqual({
-      'Fn::If': ['HasAllowedWorkspace1', { Type: 'string', Description: 'Default: configured.' }, { Ref: 'AWS::NoValue' }],
+      'Fn::If': ['HasWorkspaceChoice', { Type: 'string', Description: 'Default: configured.' }, { Ref: 'AWS::NoValue' }],
     });
     expect(payload[0]!.Description).toBe(`${toolDefinitions()[0]!.description} ${GATEWAY_CONVENTIONS}`);
     for (const tool of payload) {
       expect(tool.InputSchema.Properties).not.toHaveProperty('region');
-      expect(tool.InputSchema.Properties.workspace_id).toMatchObject({ 'Fn::If': ['HasAllowedWorkspace1', expect.anything(), { Ref: 'AWS::NoValue' }] });
+      expect(tool.InputSchema.Properties.workspace_id).toMatchObject({ 'Fn::If': ['HasWorkspaceChoice', expect.anything(), { Ref: 'AWS::NoValue' }] });
     }
   });
 

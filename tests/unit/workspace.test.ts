@@ -34,6 +34,7 @@ describe('resolveTarget', () => {
       baseUrl: new URL(`https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WS}/api/v1`),
       region: 'us-east-1',
       sigv4: true,
+      service: 'aps',
       source: 'DescribeWorkspace',
       workspace: {
         workspace_id: WS,
@@ -91,6 +92,7 @@ describe('resolveTarget', () => {
       baseUrl: new URL(`http://127.0.0.1:9090/workspaces/${WS}/api/v1`),
       region: 'us-east-1',
       sigv4: true,
+      service: 'aps',
       source: 'PROMETHEUS_URL',
     });
     expect(amp.commandCalls(DescribeWorkspaceCommand)).toHaveLength(0);
@@ -103,5 +105,61 @@ describe('resolveTarget', () => {
     await expect(resolveTarget({ workspace_id: WS }, loadConfig({}), deadline())).rejects.toThrow(
       "missing field 'region' (the function has no default region: set AWS_REGION)",
     );
+  });
+
+  describe('CloudWatch PromQL (workspace_id cloudwatch)', () => {
+    const enabled = loadConfig({ AWS_REGION: 'us-east-1', CLOUDWATCH_PROMQL: 'true', WORKSPACE_ID: WS });
+
+    it("goes to the region's monitoring endpoint, signed for monitoring, with no AWS call", async () => {
+      await expect(resolveTarget({ workspace_id: 'cloudwatch' }, enabled, deadline())).resolves.toEqual({
+        baseUrl: new URL('https://monitoring.us-east-1.amazonaws.com/api/v1'),
+        region: 'us-east-1',
+        sigv4: true,
+        service: 'monitoring',
+        source: 'CloudWatch',
+      });
+      await expect(resolveTarget({ workspace_id: 'cloudwatch', region: 'cn-north-1' }, enabled, deadline())).resolves.toMatchObject({
+        baseUrl: new URL('https://monitoring.cn-north-1.amazonaws.com.cn/api/v1'),
+        region: 'cn-north-1',
+      });
+      expect(amp.commandCalls(DescribeWorkspaceCommand)).toHaveLength(0);
+    });
+
+    it('is the default of a deployment of CloudWatch alone; a workspace stays the default beside it', async () => {
+      const alone = loadConfig({ AWS_REGION: 'eu-west-1', CLOUDWATCH_PROMQL: 'true' });
+      await expect(resolveTarget({}, alone, deadline())).resolves.toMatchObject({ source: 'CloudWatch', service: 'monitoring' });
+      amp.on(DescribeWorkspaceCommand).resolves(described('ACTIVE'));
+      await expect(resolveTarget({}, enabled, deadline())).resolves.toMatchObject({ source: 'DescribeWorkspace', service: 'aps' });
+    });
+
+    it('uses CLOUDWATCH_ENDPOINT (a stand-in) with its path prefix, also beside PROMETHEUS_URL', async () => {
+      const local = loadConfig({
+        AWS_REGION: 'us-east-1',
+        PROMETHEUS_URL: 'http://127.0.0.1:9090',
+        PROMETHEUS_SIGV4: 'false',
+        CLOUDWATCH_PROMQL: 'true',
+        CLOUDWATCH_ENDPOINT: 'http://127.0.0.1:9091/cw/',
+      });
+      await expect(resolveTarget({ workspace_id: 'cloudwatch' }, local, deadline())).resolves.toEqual({
+        baseUrl: new URL('http://127.0.0.1:9091/cw/api/v1'),
+        region: 'us-east-1',
+        sigv4: true,
+        service: 'monitoring',
+        source: 'CloudWatch',
+      });
+      await expect(resolveTarget({}, local, deadline())).resolves.toMatchObject({ source: 'PROMETHEUS_URL', sigv4: false, service: 'aps' });
+    });
+
+    it('is refused where not enabled, and needs a region', async () => {
+      await expect(resolveTarget({ workspace_id: 'cloudwatch' }, config, deadline())).rejects.toMatchObject({
+        statusCode: 400,
+        type: 'validation_error',
+        message: 'CloudWatch PromQL is not enabled on this deployment (template parameter CloudWatchPromQL=true)',
+      });
+      await expect(resolveTarget({ workspace_id: 'cloudwatch' }, loadConfig({ CLOUDWATCH_PROMQL: 'true' }), deadline())).rejects.toThrow(
+        "missing field 'region' (the function has no default region: set AWS_REGION)",
+      );
+      expect(amp.commandCalls(DescribeWorkspaceCommand)).toHaveLength(0);
+    });
   });
 });
