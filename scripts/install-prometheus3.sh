@@ -46,9 +46,11 @@ if ! has_version "$cache"; then
   fi
   go_version=$(GOTOOLCHAIN=local go env GOVERSION)
   go_version=${go_version#go}
+  toolchain=local
   if [ "$(printf '%s\n%s\n' "$GO_NEEDED" "$go_version" | sort -V | head -n 1)" != "$GO_NEEDED" ]; then
-    echo "setup: building Prometheus $PROMETHEUS3_VERSION needs Go $GO_NEEDED or newer; this machine has Go $go_version" >&2
-    exit 1
+    # An older Go fetches the toolchain the module needs from the Go module proxy (golang.org/toolchain).
+    echo "setup: this machine has Go $go_version; Go $GO_NEEDED is fetched from the Go module proxy for the build"
+    toolchain="go$GO_NEEDED"
   fi
 
   echo "setup: building Prometheus $PROMETHEUS3_VERSION ($MODULE@$MODULE_VERSION) with Go $go_version; this takes several minutes"
@@ -60,7 +62,7 @@ if ! has_version "$cache"; then
   pkg=github.com/prometheus/common/version
   started=$(date +%s)
   env GOPATH="$work/gopath" GOMODCACHE="$work/mod" GOCACHE="$work/cache" GOBIN="$work/bin" \
-    GOTOOLCHAIN=local GOFLAGS="-modcacherw -buildvcs=false" GOWORK=off GO111MODULE=on \
+    GOTOOLCHAIN="$toolchain" GOFLAGS="-modcacherw -buildvcs=false" GOWORK=off GO111MODULE=on \
     go install -trimpath -tags remove_all_sd -ldflags "-s -w \
       -X $pkg.Version=$PROMETHEUS3_VERSION \
       -X $pkg.Revision=$MODULE_VERSION \
@@ -69,8 +71,10 @@ if ! has_version "$cache"; then
       -X $pkg.BuildDate=$(date -u +%Y%m%d-%H:%M:%S)" \
       "$MODULE/cmd/prometheus@$MODULE_VERSION" "$MODULE/cmd/promtool@$MODULE_VERSION"
   echo "setup: built Prometheus $PROMETHEUS3_VERSION in $(($(date +%s) - started)) s"
-  rm -rf "$cache" && mkdir -p "$cache"
-  cp "$work/bin/prometheus" "$work/bin/promtool" "$cache/"
+  # Into place in one rename: another setup reading the cache never sees half a copy.
+  mkdir -p "$work/out" "$(dirname "$cache")"
+  cp "$work/bin/prometheus" "$work/bin/promtool" "$work/out/"
+  rm -rf "$cache.old" && { [ ! -e "$cache" ] || mv "$cache" "$cache.old"; } && mv "$work/out" "$cache" && rm -rf "$cache.old"
   rm -rf "$work"
   trap - EXIT
   has_version "$cache" || { echo "setup: the Prometheus build in $cache does not report version $PROMETHEUS3_VERSION" >&2; exit 1; }

@@ -5,8 +5,8 @@
 # Debian's prometheus package (prometheus and promtool), the npm packages, the AWS SAM CLI,
 # cfn-lint and cfn-lint-serverless in a virtualenv (.venv), the moto AWS emulator in
 # another (.venv-moto: its server extra pins older cfn-lint and SAM translator versions), and
-# Prometheus 3 (prometheus and promtool, for UTF-8 metric and label names) built with the
-# machine's Go into .tools/prometheus3 (scripts/install-prometheus3.sh).
+# Prometheus 3 (prometheus and promtool, for UTF-8 metric and label names) built with Go
+# (Debian's golang-go where there is none) into .tools/prometheus3 (scripts/install-prometheus3.sh).
 # Idempotent: what is already installed is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,9 @@ command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || 
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_packages+=(python3-venv)
 # sam build runs the Makefile (template.yaml: BuildMethod: makefile).
 command -v make >/dev/null 2>&1 || apt_packages+=(make)
+# Prometheus 3 is built from its Go module (scripts/install-prometheus3.sh): Debian's Go is older
+# than the module needs, and fetches the right toolchain from the Go module proxy for the build.
+command -v go >/dev/null 2>&1 || apt_packages+=(golang-go ca-certificates)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "setup: installing ${apt_packages[*]} from Debian's packages"
   $SUDO apt-get update -qq

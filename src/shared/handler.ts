@@ -53,7 +53,10 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       const { data, warnings, infos, notes = [], remarks = [], extra } = result;
       // A tool call is read by a model, whose host counts tokens; its estimate stays well under 6 MB.
       const budget: Budget =
-        toolName === undefined ? { limit: config.responseBudgetBytes, unit: 'bytes' } : { limit: config.agentResponseBudgetTokens, unit: 'tokens' };
+        toolName === undefined
+          ? { limit: config.responseBudgetBytes, unit: 'bytes' }
+          : // An estimated token is at most 3 bytes: the byte budget holds for tool calls too.
+            { limit: Math.min(config.agentResponseBudgetTokens, Math.floor(config.responseBudgetBytes / 3)), unit: 'tokens' };
       const fitted = fitToBudget(
         {
           status: 'success',

@@ -110,6 +110,15 @@ describe('the response budget of a tool call', () => {
     expect(direct).not.toHaveProperty('truncated');
   });
 
+  it('never exceeds RESPONSE_BUDGET_BYTES either: an estimated token is at most 3 bytes', async () => {
+    const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: '1500' });
+    const args = { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60', format: 'summary' };
+    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string };
+    expect(Buffer.byteLength(JSON.stringify(viaTool))).toBeLessThanOrEqual(1500);
+    expect(viaTool.truncated).toBe(true);
+    expect(viaTool.note).toContain('larger than the 500-token response budget');
+  });
+
   it('degrades a range query too large for the default 20,000 tokens to a larger step, the note first', async () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl });
     const args = { query: 'node_cpu_seconds_total', start: FIXTURE_START, end: FIXTURE_END, step: '5s', format: 'prometheus' };
