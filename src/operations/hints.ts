@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors';
 import type { PrometheusClient } from '../shared/prometheus-client';
 import { formatDuration as duration, labelNameText, unquote } from '../shared/promql';
 import { formatSeconds, parseDuration } from '../shared/time';
+import { MAX_SPAN_SECONDS } from '../shared/cloudwatch';
 import { nowSeconds } from './common';
 import type { OperationContext } from './types';
 
@@ -166,10 +167,15 @@ class Probe {
   private calls = 0;
   private readonly answers = new Map<string, Promise<string[]>>();
 
+  /** The steps of LADDER a request may span: CloudWatch reads at most 7 days per request. */
+  readonly ladder: readonly number[];
+
   constructor(
     private readonly client: PrometheusClient,
     private readonly ctx: OperationContext,
-  ) {}
+  ) {
+    this.ladder = client.cloudWatch ? LADDER.filter((s) => s <= MAX_SPAN_SECONDS) : LADDER;
+  }
 
   /** A label's values (__name__: metric names) on the series matching `match`, in `span`; without one, in all the data held. */
   values(label: string, match: readonly string[] = [], span?: Span): Promise<string[]> {
@@ -300,32 +306,35 @@ function valueHint(matcher: Matcher, values: string[], of: string, place: string
  * that, first seen after), to the nearest step of LADDER.
  */
 async function outside(what: string, selector: string, span: Span, place: string, probe: Probe): Promise<string> {
-  const before = await nearest((k) => probe.has(selector, { start: span.start - LADDER[k]!, end: span.start }));
+  const ladder = probe.ladder;
+  const longest = ladder[ladder.length - 1]!;
+  const reach = longest === 365 * 86_400 ? '1y' : duration(longest);
+  const before = await nearest(ladder, (k) => probe.has(selector, { start: span.start - ladder[k]!, end: span.start }));
   if (before !== undefined) {
-    const to = before === 0 ? span.start : span.start - LADDER[before - 1]!;
-    return `${what} has no samples ${place}; last seen between ${iso(span.start - LADDER[before]!)} and ${iso(to)}`;
+    const to = before === 0 ? span.start : span.start - ladder[before - 1]!;
+    return `${what} has no samples ${place}; last seen between ${iso(span.start - ladder[before]!)} and ${iso(to)}`;
   }
   if (span.end < nowSeconds() - LOOKBACK) {
-    const after = await nearest((k) => probe.has(selector, { start: span.end, end: span.end + LADDER[k]! }));
+    const after = await nearest(ladder, (k) => probe.has(selector, { start: span.end, end: span.end + ladder[k]! }));
     if (after !== undefined) {
-      const from = after === 0 ? span.end : span.end + LADDER[after - 1]!;
-      return `${what} has no samples ${place}; first seen later, between ${iso(from)} and ${iso(span.end + LADDER[after]!)}`;
+      const from = after === 0 ? span.end : span.end + ladder[after - 1]!;
+      return `${what} has no samples ${place}; first seen later, between ${iso(from)} and ${iso(span.end + ladder[after]!)}`;
     }
-    return `${what} has no samples ${place}, nor within 1y of it`;
+    return `${what} has no samples ${place}, nor within ${reach} of it`;
   }
-  return `${what} has no samples ${place}; last seen more than 1y before`;
+  return `${what} has no samples ${place}; last seen more than ${reach} before`;
 }
 
-/** The first index of LADDER where `has` holds (it holds for every later one), by binary search. */
-async function nearest(has: (k: number) => Promise<boolean>): Promise<number | undefined> {
+/** The first index of `ladder` where `has` holds (it holds for every later one), by binary search. */
+async function nearest(ladder: readonly number[], has: (k: number) => Promise<boolean>): Promise<number | undefined> {
   let low = 0;
-  let high = LADDER.length;
+  let high = ladder.length;
   while (low < high) {
     const mid = (low + high) >> 1;
     if (await has(mid)) high = mid;
     else low = mid + 1;
   }
-  return low === LADDER.length ? undefined : low;
+  return low === ladder.length ? undefined : low;
 }
 
 function missingMetric(metric: string, names: string[]): string {

@@ -89,6 +89,11 @@ export class PrometheusClient {
     this.random = settings.random ?? Math.random;
   }
 
+  /** Whether the calls go to CloudWatch PromQL, whose rules (a 7-day reach, metric names) its callers may plan for. */
+  get cloudWatch(): boolean {
+    return this.target.service === CLOUDWATCH_SERVICE;
+  }
+
   /** Calls `<baseUrl>/<endpoint>`: GET, or a POST form when the parameters are long and the endpoint takes one. */
   async call<T = unknown>(endpoint: string, params: Params, options: CallOptions): Promise<PrometheusAnswer<T>> {
     const call = callOf(endpoint);

@@ -439,6 +439,15 @@ describe('the functions, querying CloudWatch', () => {
       expect(result.hints![0]).toContain('"api", "worker"');
       expect(harness.front.requests.map((r) => r.url.split('?')[0])).toContain('/api/v1/label/%40resource.service.name/values');
     });
+
+    it('looks back at most 7 days for when data was last seen: no probe CloudWatch would refuse', async () => {
+      // The fixture lies in 2023: "now" finds nothing, and the data is older than any 7-day probe.
+      const query = await harness.handler('query');
+      const result = envelopeOf(await query({ query: `{"${ACTIVE_REQUESTS}"}` }, lambdaContext())) as ReturnType<typeof envelopeOf> & { hints?: string[] };
+      expect(result.data.result).toEqual([]);
+      expect(result.hints).toEqual([expect.stringMatching(/; last seen more than 7d before$/)]);
+      expect(harness.front.requests.filter((r) => r.status !== 200)).toEqual([]);
+    });
   });
 
   describe('discovery, with UTF-8 names', () => {
