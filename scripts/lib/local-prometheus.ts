@@ -142,7 +142,8 @@ async function waitForLiveData(child: ChildProcess, url: string, log: () => stri
   );
 }
 
-async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {
+/** Waits until `ready` holds, failing when the process exits or after 30 s (with its log). */
+export async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log()}`);
@@ -156,7 +157,7 @@ async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: 
   throw new Error(`prometheus was not ready within 30 s:\n${log()}`);
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
+export function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, (res) => {
@@ -169,7 +170,7 @@ function get(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

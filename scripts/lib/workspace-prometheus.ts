@@ -6,14 +6,14 @@
  * alert tasks read them). As scripts/lib/local-prometheus.ts does for the fixture, whose
  * options take only linear fixture families over four hours.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port';
-import type { LocalPrometheus } from './local-prometheus';
+import { get, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
 import { generateWorkspace, metadataExposition, workspaceShape, writeOpenMetrics, type Workspace, type WorkspaceShape } from './workspace-dataset';
 import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules';
 
@@ -116,40 +116,4 @@ export async function startWorkspacePrometheus(seed?: number): Promise<Workspace
     await stop();
     throw error;
   }
-}
-
-async function waitFor(child: ChildProcess, ready: () => Promise<boolean>, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log()}`);
-    try {
-      if (await ready()) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`prometheus was not ready within 30 s:\n${log()}`);
-}
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -71,3 +71,32 @@ export function compareText(a: string, b: string): number {
 export function nowSeconds(): number {
   return Date.now() / 1000;
 }
+
+/**
+ * AMP bills by samples processed: its thresholds go with every query to AMP (a self-managed
+ * Prometheus does not know them, CloudWatch does not take them), the lower of the
+ * deployment's and the caller's, with a remark where the caller asked for more.
+ */
+export function samplesThresholds(
+  source: string,
+  configured: { warning?: number; error?: number },
+  requested: { max_samples_processed_warning_threshold?: number; max_samples_processed_error_threshold?: number } = {},
+): { params: [string, string][]; remarks: string[] } {
+  const params: [string, string][] = [];
+  const remarks: string[] = [];
+  if (source !== 'DescribeWorkspace') return { params, remarks };
+  for (const which of ['warning', 'error'] as const) {
+    const name = `max_samples_processed_${which}_threshold` as const;
+    const value = lowest(configured[which], requested[name]);
+    if (value !== undefined) params.push([name, String(value)]);
+    if (requested[name] !== undefined && value !== requested[name]) {
+      remarks.push(`${name} ${requested[name]} is above the deployment's ${value}: ${value} was used`);
+    }
+  }
+  return { params, remarks };
+}
+
+function lowest(configured: number | undefined, requested: number | undefined): number | undefined {
+  if (configured === undefined) return requested;
+  return requested === undefined ? configured : Math.min(configured, requested);
+}

@@ -3,7 +3,7 @@ import type { QueryData } from '../shared/result-size';
 import { Integer, Optional, TNumber, TObject, TString, output, target, time } from '../shared/schemas';
 import { assertOrdered, formatSeconds, parseTime } from '../shared/time';
 import { resolveTarget } from '../shared/workspace';
-import { cachedClient, compareText, nowSeconds, truncationNotes } from './common';
+import { cachedClient, compareText, nowSeconds, samplesThresholds, truncationNotes } from './common';
 import { discoveryHints, HINT_CALLS } from './hints';
 import { defineOperation, type OperationContext } from './types';
 
@@ -99,7 +99,7 @@ export const describeMetric = defineOperation({
       ['start', formatSeconds(firstStep)],
       ['end', formatSeconds(end)],
       ['step', String(step)],
-      ...samplesThresholds(resolved.source, ctx.config.samplesThresholds),
+      ...samplesThresholds(resolved.source, ctx.config.samplesThresholds).params,
     ];
     const [metadata, seriesAnswer, seenAnswer] = await Promise.all([
       cloudWatch ? undefined : metadataOf(args.metric, client, ctx),
@@ -217,14 +217,6 @@ function seenTimes(data: QueryData, firstStep: number): { first?: number; last?:
     ...(last.length === 0 ? {} : { last: Math.max(...last) }),
     fromFirstStep: firstAt !== undefined && Math.abs(firstAt - firstStep) < 0.001,
   };
-}
-
-/** AMP's cost guardrails the deployment sets, on AMP only (a self-managed Prometheus does not know them). */
-function samplesThresholds(source: string, thresholds: { warning?: number; error?: number }): [string, string][] {
-  if (source !== 'DescribeWorkspace') return [];
-  return (['warning', 'error'] as const).flatMap((which) =>
-    thresholds[which] === undefined ? [] : [[`max_samples_processed_${which}_threshold`, String(thresholds[which])] as [string, string]],
-  );
 }
 
 /** Every answer's warnings and infos, each once. */

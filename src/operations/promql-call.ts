@@ -5,7 +5,7 @@ import { assertValidPromQL } from '../shared/promql';
 import { applyLimits, type QueryData } from '../shared/result-size';
 import { Integer, Optional, TString } from '../shared/schemas';
 import { resolveTarget } from '../shared/workspace';
-import { cachedClient, explained, truncationNotes, warningsOf } from './common';
+import { cachedClient, explained, samplesThresholds, truncationNotes, warningsOf } from './common';
 import { emptyResultHints } from './hints';
 import type { OperationContext, OperationResult } from './types';
 
@@ -81,18 +81,9 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
     const ignored = thresholds.filter((name) => args[name] !== undefined);
     if (ignored.length > 0) remarks.push(`${ignored.join(' and ')}: AMP's guardrails, which CloudWatch does not take, were not sent`);
   }
-  // AMP bills by samples processed: its thresholds go with every query to AMP (a
-  // self-managed Prometheus does not know them).
-  if (target.source === 'DescribeWorkspace') {
-    for (const which of ['warning', 'error'] as const) {
-      const name = `max_samples_processed_${which}_threshold` as const;
-      const value = lowest(ctx.config.samplesThresholds[which], args[name]);
-      if (value !== undefined) params.push([name, String(value)]);
-      if (args[name] !== undefined && value !== args[name]) {
-        remarks.push(`${name} ${args[name]} is above the deployment's ${value}: ${value} was used`);
-      }
-    }
-  }
+  const guardrails = samplesThresholds(target.source, ctx.config.samplesThresholds, args);
+  params.push(...guardrails.params);
+  remarks.push(...guardrails.remarks);
 
   const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
@@ -113,9 +104,4 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
     ...(hints.length === 0 ? {} : { extra: { hints } }),
     ...warningsOf(answer),
   };
-}
-
-function lowest(configured: number | undefined, requested: number | undefined): number | undefined {
-  if (configured === undefined) return requested;
-  return requested === undefined ? configured : Math.min(configured, requested);
 }
