@@ -167,7 +167,7 @@ class Probe {
   private calls = 0;
   private readonly answers = new Map<string, Promise<string[]>>();
 
-  /** The steps of LADDER a request may span: CloudWatch reads at most 7 days per request. */
+  /** The steps of LADDER a request may span: CloudWatch reads at most 30 days per request. */
   readonly ladder: readonly number[];
 
   constructor(

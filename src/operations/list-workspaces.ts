@@ -11,6 +11,7 @@ import {
 } from '../shared/errors';
 import { Integer, Optional, TArray, TBoolean, TObject, TString, output, target } from '../shared/schemas';
 import { WORKSPACE_ID_PATTERN } from '../shared/security';
+import { ampSdk } from '../shared/runtime-sdk';
 import { ampClient } from '../shared/workspace';
 import { compareText } from './common';
 import { defineOperation } from './types';
@@ -120,7 +121,7 @@ export const listWorkspaces = defineOperation({
 
 /** Every page of ListWorkspaces, up to MAX_PAGES; `complete` is false when pages remained. */
 async function listAll(region: string, alias: string | undefined, deadline: number): Promise<{ summaries: WorkspaceSummary[]; complete: boolean }> {
-  const { ListWorkspacesCommand } = await import('@aws-sdk/client-amp');
+  const { ListWorkspacesCommand } = ampSdk();
   const client = await ampClient(region);
   const abortSignal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
   const summaries: WorkspaceSummary[] = [];

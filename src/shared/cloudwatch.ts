@@ -11,8 +11,11 @@ import { formatSeconds } from './time';
  * restrictions; the QueryMetrics, GetSeries and GetLabels pages):
  * - every selector names its metric with `=` (`name{…}`, `{"name", …}`, `{__name__="name"}`);
  * - `limit` is 1–500 series for a query, 1–10,000 for series and labels;
- * - a query reads at most 7 days, its ranges, offsets and lookback included, and a
- *   discovery call a window of 7 days;
+ * - a query reads at most 30 days (7 until 2026-11-20: What's New "CloudWatch PromQL query
+ *   30 days"), its ranges, offsets and lookback included, and a discovery call a window of
+ *   30 days;
+ * - a range selector reads at most 24 hours (`x[24h]`; found by a published test of the
+ *   30-day release, which the guide's table does not state: the strict reading);
  * - series needs match[], start and end;
  * - only query, query_range, series, labels and label values are served (no metadata,
  *   rules, alerts or status): the others are refused naming the alternative.
@@ -32,7 +35,9 @@ export const MAX_QUERY_SERIES = 500;
 /** Series or label names a discovery call answers at most. */
 export const MAX_DISCOVERY_RESULTS = 10_000;
 /** The longest time a query may read, ranges, offsets and lookback included. */
-export const MAX_SPAN_SECONDS = 7 * 86_400;
+export const MAX_SPAN_SECONDS = 30 * 86_400;
+/** The longest range selector, `[24h]` (a subquery's range is not one). */
+export const MAX_RANGE_SELECTOR_SECONDS = 86_400;
 /**
  * The lookback counted for every selector: CloudWatch documents none, so Prometheus'
  * default 5m is assumed, for range selectors too (the brief's conservative reading of
@@ -92,7 +97,7 @@ export async function cloudWatchParams(endpoint: string, call: Call | undefined,
 }
 
 /**
- * A discovery call's window within CloudWatch's "maximum range per request" of 7 days
+ * A discovery call's window within CloudWatch's "maximum range per request" of 30 days
  * (the guide words it for queries; read here for every request, the strict way).
  */
 function assertWindow(params: Params, now: number): void {
@@ -101,8 +106,8 @@ function assertWindow(params: Params, now: number): void {
   const span = Number(param(params, 'end') ?? now) - Number(start);
   if (span > MAX_SPAN_SECONDS) {
     throw new ValidationError(
-      `CloudWatch PromQL reads at most 7d per request, and this one reads ${formatDuration(span)} from start to end: ` +
-        'pass a start within 7 days of the end',
+      `CloudWatch PromQL reads at most 30d per request, and this one reads ${formatDuration(span)} from start to end: ` +
+        'pass a start within 30 days of the end',
     );
   }
 }
@@ -123,8 +128,8 @@ function assertLimit(params: Params, max: number, what: string): void {
 
 /**
  * Every selector names its metric with `=` (the guide's examples and GetSeries' rule;
- * whether `__name__=~` would do on /query is not documented, so it is refused), and the
- * time read stays within 7 days.
+ * whether `__name__=~` would do on /query is not documented, so it is refused), every
+ * range selector within 24 hours, and the time read within 30 days.
  */
 async function assertQuery(call: 'query' | 'query_range', params: Params, now: number): Promise<void> {
   const query = param(params, 'query') ?? '';
@@ -136,9 +141,20 @@ async function assertQuery(call: 'query' | 'query_range', params: Params, now: n
     );
   }
   assertNamed(selectors, query);
+  assertRangeSelectors(selectors);
   const at = (name: string) => Number(param(params, name) ?? now);
   const [start, end] = call === 'query_range' ? [at('start'), at('end')] : [at('time'), at('time')];
   assertSpan(selectors, start, end);
+}
+
+function assertRangeSelectors(selectors: VectorSelector[]): void {
+  const long = selectors.find((s) => s.matrix !== undefined && s.matrix.seconds > MAX_RANGE_SELECTOR_SECONDS);
+  if (long === undefined) return;
+  const { text, seconds } = long.matrix!;
+  throw new ValidationError(
+    `CloudWatch PromQL takes range selectors of at most 24h, and ${text} reads ${formatDuration(seconds)}: ` +
+      `write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)`,
+  );
 }
 
 function assertNamed(selectors: VectorSelector[], text: string): void {
@@ -191,7 +207,7 @@ function assertSpan(selectors: VectorSelector[], start: number, end: number): vo
     ...(latest.to > end ? [`${formatDuration(latest.to - end)} after the end for ${latest.selector.text}`] : []),
   ];
   throw new ValidationError(
-    `CloudWatch PromQL reads at most 7d per query, ranges, offsets and the 5m lookback included, and this one reads ` +
+    `CloudWatch PromQL reads at most 30d per query, ranges, offsets and the 5m lookback included, and this one reads ` +
       `${formatDuration(span)}: ${parts.join(', ')}; shorten the range (start, end), the [range] or the offset`,
   );
 }

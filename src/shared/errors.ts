@@ -55,7 +55,7 @@ export class NotSupportedError extends AppError {
 
 /**
  * CloudWatch refused the request under one of its PromQL limits (HTTP 422: requests per
- * second, the 7-day span, series or samples scanned per 24 h, the 20 s execution time).
+ * second, the 30-day span, the 24-hour range selector, series or samples scanned per 24 h, the 20 s execution time).
  * Not retried: the same request meets the same limit; the message says what to narrow.
  */
 export class LimitExceededError extends AppError {

@@ -241,7 +241,7 @@ function cloudWatchError(response: HttpResponse, body: unknown, request: HttpReq
   if (status === 422 && (!isPrometheusError(body) || LIMIT_TEXT.test(body.error))) {
     return new LimitExceededError(
       `CloudWatch refused the request under one of its PromQL limits (HTTP 422): ${detail}. Its limits: ` +
-        `${query ? '300 query' : '10 discovery'} requests per second per account, 7 days per query (ranges, offsets and lookback included), ` +
+        `${query ? '300 query' : '10 discovery'} requests per second per account, 30 days per query (ranges, offsets and lookback included), range selectors of 24h, ` +
         `${MAX_QUERY_SERIES} series per query and ${MAX_DISCOVERY_RESULTS.toLocaleString('en-US')} per discovery call, 100,000 series and ` +
         '300,000,000 samples scanned per 24 h window, 20 s of execution; the same request meets the same limit: narrow it ' +
         '(a shorter range, more matchers, a larger step), or wait a second if it is the rate',

@@ -81,6 +81,8 @@ export interface VectorSelector {
   nameMatcher?: string;
   /** Seconds of range before each evaluation: a range selector's, plus any enclosing subquery's (the lookback left out). */
   range: number;
+  /** Its own range selector (`up[5m]`), as written and in seconds, when it has one. */
+  matrix?: { text: string; seconds: number };
   /** Seconds the offsets move it back (negative: forward). */
   offset: number;
   /** Its `@` time: Unix seconds, or the query's start or end. */
@@ -121,7 +123,11 @@ export async function vectorSelectors(query: string): Promise<VectorSelector[]> 
       else selector.nameMatcher ??= text(m);
     }
     if (selector.metric !== undefined) delete selector.nameMatcher;
-    if (node.parent?.name === 'MatrixSelector') selector.range += durationOf(node.parent.getChild('DurationExpr'), text) ?? 0;
+    if (node.parent?.name === 'MatrixSelector') {
+      const seconds = durationOf(node.parent.getChild('DurationExpr'), text) ?? 0;
+      selector.matrix = { text: text(node.parent), seconds };
+      selector.range += seconds;
+    }
     for (let p = node.parent; p !== null; p = p.parent) {
       const operand = modifiedBy(p);
       if (operand === undefined || node.from < operand.from || node.to > operand.to) continue;

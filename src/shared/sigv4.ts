@@ -2,6 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { HttpRequest } from './http';
+import { credentialProviderSdk } from './runtime-sdk';
 
 /**
  * SigV4 for AMP (`aps`) or CloudWatch (`monitoring`), with the SDK's default credential chain. Its first link,
@@ -11,7 +12,7 @@ import type { HttpRequest } from './http';
  */
 
 const signers = new Map<string, SignatureV4>();
-let chain: Promise<AwsCredentialIdentityProvider> | undefined;
+let chain: AwsCredentialIdentityProvider | undefined;
 
 const credentials: AwsCredentialIdentityProvider = async () => {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
@@ -21,8 +22,8 @@ const credentials: AwsCredentialIdentityProvider = async () => {
       : { accessKeyId, secretAccessKey };
     return identity;
   }
-  chain ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
-  return (await chain)();
+  chain ??= credentialProviderSdk().defaultProvider();
+  return chain();
 };
 
 /** The services requests are signed for: AMP's workspaces, and CloudWatch's PromQL endpoint. */

@@ -13,6 +13,7 @@ import {
 } from './errors';
 import type { PrometheusTarget } from './prometheus-client';
 import { tracer } from './observability';
+import { ampSdk } from './runtime-sdk';
 
 /** The workspace as AMP describes it. */
 export interface WorkspaceDescription {
@@ -104,7 +105,7 @@ async function describeWorkspace(
   const cached = cache.get(key);
   if (cached !== undefined && cached.expires > Date.now()) return cached.value;
 
-  const { DescribeWorkspaceCommand } = await import('@aws-sdk/client-amp');
+  const { DescribeWorkspaceCommand } = ampSdk();
   const client = await ampClient(region);
   let output;
   try {
@@ -137,7 +138,7 @@ async function describeWorkspace(
 /** The region's AMP control-plane client, made once per container. */
 export async function ampClient(region: string): Promise<AmpClient> {
   // Loaded on first use only: a function pointed at PROMETHEUS_URL never pays for it.
-  const { AmpClient } = await import('@aws-sdk/client-amp');
+  const { AmpClient } = ampSdk();
   let client = clients.get(region);
   if (client === undefined) {
     client = new AmpClient({ region });

@@ -30,7 +30,8 @@ const harness = useCloudWatchHarness();
 const T0 = 1680307200;
 const WINDOW = { start: FIXTURE_START, end: FIXTURE_END };
 const DAY = 86_400;
-const WEEK = 7 * DAY;
+/** CloudWatch's longest request since 2026-11-20 (7 days before). */
+const MONTH = 30 * DAY;
 
 const seriesOf = (name: string, labels: Record<string, string> = {}): FixtureSeries[] =>
   cloudWatchFamily(name).series.filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
@@ -300,17 +301,18 @@ describe('the CloudWatch-like front', () => {
     const SELECTOR = `{"${ACTIVE_REQUESTS}"}`;
 
     it.each([
-      ['a range of 7d less the 5m lookback', () => range(SELECTOR, T0 - WEEK + 300, T0), 200],
-      ['a range of 7d, with the lookback', () => range(SELECTOR, T0 - WEEK, T0), 422],
-      ['a [7d] range selector, with the lookback', () => instant(`max_over_time(${SELECTOR}[7d])`), 422],
-      ['a [6d23h55m] range selector', () => instant(`max_over_time(${SELECTOR}[6d23h55m])`), 200],
-      ['a 1d range of [6d] selectors', () => range(`max_over_time(${SELECTOR}[6d])`, T0 - DAY, T0), 422],
-      ['an offset of 7d from the time', () => instant(`${SELECTOR} offset 7d`), 422],
-      ['a negative offset of 7d: its data is 7d after the time', () => instant(`${SELECTOR} offset -7d`), 200],
-      ['a negative offset of 7d and 1s', () => instant(`${SELECTOR} offset -7d1s`), 422],
-      ['a subquery of 7d', () => instant(`max_over_time(${SELECTOR}[7d:1h])`), 422],
-      ['@ 8 days before', () => instant(`${SELECTOR} @ ${T0 - 8 * DAY}`), 422],
-      ['@ start() of a 6d range, with a [1d] range', () => range(`max_over_time(${SELECTOR}[1d] @ start())`, T0 - 6 * DAY, T0), 422],
+      ['a range of 30d less the 5m lookback', () => range(SELECTOR, T0 - MONTH + 300, T0), 200],
+      ['a range of 30d, with the lookback', () => range(SELECTOR, T0 - MONTH, T0), 422],
+      ['a 29d range of [23h55m] selectors', () => range(`max_over_time(${SELECTOR}[23h55m])`, T0 - 29 * DAY, T0), 200],
+      ['a 29d range of [1d] selectors, with the lookback', () => range(`max_over_time(${SELECTOR}[1d])`, T0 - 29 * DAY, T0), 422],
+      ['an offset of 30d from the time', () => instant(`${SELECTOR} offset 30d`), 422],
+      ['an offset of 29d23h55m from the time', () => instant(`${SELECTOR} offset 29d23h55m`), 200],
+      ['a negative offset of 30d: its data is 30d after the time', () => instant(`${SELECTOR} offset -30d`), 200],
+      ['a negative offset of 30d and 1s', () => instant(`${SELECTOR} offset -30d1s`), 422],
+      ['a subquery of 30d', () => instant(`max_over_time(${SELECTOR}[30d:1h])`), 422],
+      ['a subquery of 7d: no range selector', () => instant(`max_over_time(${SELECTOR}[7d:1h])`), 200],
+      ['@ 31 days before', () => instant(`${SELECTOR} @ ${T0 - 31 * DAY}`), 422],
+      ['@ start() of a 29d range, with a [1d] range', () => range(`max_over_time(${SELECTOR}[1d] @ start())`, T0 - 29 * DAY, T0), 422],
       ['@ its own time, with a [1d] range', () => instant(`max_over_time(${SELECTOR}[1d] @ ${T0})`), 200],
     ] as [string, () => Promise<Answer>, number][])('%s', async (_, request, status) => {
       const answer = await request();
@@ -319,9 +321,28 @@ describe('the CloudWatch-like front', () => {
         expect(answer.json).toEqual({
           status: 'error',
           errorType: 'execution',
-          error: expect.stringMatching(/^query time range exceeds the maximum of 7d, range parameters and lookback periods included: the request spans \S+$/),
+          error: expect.stringMatching(/^query time range exceeds the maximum of 30d, range parameters and lookback periods included: the request spans \S+$/),
         });
-        expect(last().refused).toBe('7 days');
+        expect(last().refused).toBe('30 days');
+      }
+    });
+
+    it.each([
+      ['[24h]', 200],
+      ['[1d]', 200],
+      ['[86400]', 200],
+      ['[24h1s]', 422],
+      ['[2d]', 422],
+    ] as [string, number][])('a range selector of %s: at most 24 hours', async (range, status) => {
+      const answer = await instant(`rate(${SELECTOR}${range})`);
+      expect(answer.status).toBe(status);
+      if (status === 422) {
+        expect(answer.json).toEqual({
+          status: 'error',
+          errorType: 'execution',
+          error: `range selector exceeds the maximum of 24h: ${SELECTOR}${range} reads ${range === '[2d]' ? '2d' : '1d1s'}`,
+        });
+        expect(last().refused).toBe('24 hours');
       }
     });
 
@@ -330,11 +351,11 @@ describe('the CloudWatch-like front', () => {
       expect(answer).toMatchObject({ status: 400, json: badData('invalid parameter "query": the stand-in cannot evaluate the duration 2*5m') });
     });
 
-    it('refuses a discovery window of more than 7 days: 422', async () => {
-      const answer = await send('labels', [['start', String(T0 - WEEK - 1)], ['end', String(T0)]]);
+    it('refuses a discovery window of more than 30 days: 422', async () => {
+      const answer = await send('labels', [['start', String(T0 - MONTH - 1)], ['end', String(T0)]]);
       expect(answer.status).toBe(422);
-      expect(answer.json.error).toBe('query time range exceeds the maximum of 7d, range parameters and lookback periods included: the request spans a time range of 7d1s');
-      expect((await send('labels', [['start', String(T0 - WEEK)], ['end', String(T0)]])).status).toBe(200);
+      expect(answer.json.error).toBe('query time range exceeds the maximum of 30d, range parameters and lookback periods included: the request spans a time range of 30d1s');
+      expect((await send('labels', [['start', String(T0 - MONTH)], ['end', String(T0)]])).status).toBe(200);
     });
   });
 
@@ -440,12 +461,12 @@ describe('the functions, querying CloudWatch', () => {
       expect(harness.front.requests.map((r) => r.url.split('?')[0])).toContain('/api/v1/label/%40resource.service.name/values');
     });
 
-    it('looks back at most 7 days for when data was last seen: no probe CloudWatch would refuse', async () => {
-      // The fixture lies in 2023: "now" finds nothing, and the data is older than any 7-day probe.
+    it('looks back at most 30 days for when data was last seen: no probe CloudWatch would refuse', async () => {
+      // The fixture lies in 2023: "now" finds nothing, and the data is older than any 30-day probe.
       const query = await harness.handler('query');
       const result = envelopeOf(await query({ query: `{"${ACTIVE_REQUESTS}"}` }, lambdaContext())) as ReturnType<typeof envelopeOf> & { hints?: string[] };
       expect(result.data.result).toEqual([]);
-      expect(result.hints).toEqual([expect.stringMatching(/; last seen more than 7d before$/)]);
+      expect(result.hints).toEqual([expect.stringMatching(/; last seen more than 30d before$/)]);
       expect(harness.front.requests.filter((r) => r.status !== 200)).toEqual([]);
     });
   });
@@ -563,9 +584,10 @@ describe('the functions, querying CloudWatch', () => {
       ['query', 'a regex on the name', { query: `sum({__name__=~"http.server.*"})`, time: T0 }],
       ['query', 'no metric at all', { query: 'vector(1)', time: T0 }],
       ['query', 'max_series over 500', { query: `{"${QUEUE_DEPTH}"}`, time: T0, max_series: 501 }],
-      ['query', 'a range selector of 7d (the lookback makes it more)', { query: `max_over_time({"${ACTIVE_REQUESTS}"}[7d])`, time: T0 }],
-      ['range-query', 'a window over 7 days', { query: `{"${ACTIVE_REQUESTS}"}`, start: T0 - 8 * DAY, end: T0, step: 3600 }],
-      ['range-query', 'a 7-day window with the lookback', { query: `{"${ACTIVE_REQUESTS}"}`, start: T0 - WEEK, end: T0, step: 3600 }],
+      ['query', 'a range selector over 24 hours', { query: `rate({"${ACTIVE_REQUESTS}"}[2d])`, time: T0 }],
+      ['range-query', 'a range selector over 24 hours', { query: `max_over_time({"${ACTIVE_REQUESTS}"}[25h])`, start: T0 - DAY, end: T0, step: 3600 }],
+      ['range-query', 'a window over 30 days', { query: `{"${ACTIVE_REQUESTS}"}`, start: T0 - 31 * DAY, end: T0, step: 3600 }],
+      ['range-query', 'a 30-day window with the lookback', { query: `{"${ACTIVE_REQUESTS}"}`, start: T0 - MONTH, end: T0, step: 3600 }],
     ] as [FunctionName, string, Record<string, unknown>][])('%s: %s', async (name, _, args) => {
       const handler = await harness.handler(name);
       const result = envelopeOf(await handler(args, lambdaContext()));
@@ -575,9 +597,9 @@ describe('the functions, querying CloudWatch', () => {
       expect(harness.front.requests).toEqual([]);
     });
 
-    it.each(['list_labels', 'series'])('%s: a window over 7 days (read the strict way: "Max range per request")', async (operation) => {
+    it.each(['list_labels', 'series'])('%s: a window over 30 days (read the strict way: "Max range per request")', async (operation) => {
       const discovery = await harness.handler('discovery');
-      const result = envelopeOf(await discovery({ operation, match: `{"${ACTIVE_REQUESTS}"}`, start: T0 - 8 * DAY, end: T0 }, lambdaContext()));
+      const result = envelopeOf(await discovery({ operation, match: `{"${ACTIVE_REQUESTS}"}`, start: T0 - 31 * DAY, end: T0 }, lambdaContext()));
       expect(result.error?.type).toBe('validation_error');
       expect(harness.front.requests).toEqual([]);
     });

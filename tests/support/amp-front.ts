@@ -10,6 +10,15 @@ import { verifySigV4 } from './sigv4-verify';
  * allow the endpoint's `aps:` action on the workspace: 403 AccessDeniedException
  * otherwise), and forwards the rest to the real Prometheus behind it. It records
  * every request, and a test may inject a fault for the requests it matches.
+ *
+ * It also answers AMP's control plane for its workspaces, as a client that sets
+ * AWS_ENDPOINT_URL_AMP to its URL reaches it (AWS serves it from another host, aps.<region>,
+ * signed for the same service): DescribeWorkspace (`GET /workspaces/<id>`, aps:DescribeWorkspace
+ * on the workspace) and ListWorkspaces (`GET /workspaces`, aps:ListWorkspaces on *), each
+ * workspace ACTIVE with this front as its prometheusEndpoint; GET only (405 otherwise), an
+ * unknown workspace 404 ResourceNotFoundException, after IAM. The functions reach it only
+ * through the AWS SDK (@aws-sdk/client-amp), so the built bundles are tested with the SDK
+ * as the Lambda runtime provides it.
  */
 
 export interface RecordedRequest {
@@ -51,6 +60,8 @@ export interface AmpFrontOptions {
 const ACCESS_KEY = /Credential=([^/,\s]+)\//;
 
 const WORKSPACE_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/(.+)$/;
+/** The control plane's paths: ListWorkspaces, and DescribeWorkspace of one. */
+const CONTROL_PATH = /^\/workspaces(?:\/([^/]+))?\/?$/;
 
 /**
  * The methods AMP serves on each Prometheus-compatible endpoint (its API reference):
@@ -102,6 +113,11 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     }
     if (record.signatureError !== undefined) {
       reply(403, { message: `The request signature we calculated does not match: ${record.signatureError}` });
+      return;
+    }
+    const control = match === null ? CONTROL_PATH.exec(pathname) : null;
+    if (control !== null) {
+      controlPlane(control[1] === undefined ? undefined : decodeURIComponent(control[1]), identity, record, res, reply);
       return;
     }
     if (match === null) {
@@ -162,6 +178,54 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
     upstream.end(body);
   });
+
+  /** DescribeWorkspace or ListWorkspaces, as AMP answers them (its API reference's shapes). */
+  function controlPlane(
+    workspaceId: string | undefined,
+    identity: Identity,
+    record: RecordedRequest,
+    res: http.ServerResponse,
+    reply: (status: number, payload: unknown) => void,
+  ): void {
+    record.workspaceId = workspaceId;
+    record.endpoint = workspaceId === undefined ? 'ListWorkspaces' : 'DescribeWorkspace';
+    if (record.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      reply(405, { message: `Method ${record.method} is not allowed` });
+      return;
+    }
+    const [action, resource] =
+      workspaceId === undefined ? ['aps:ListWorkspaces', '*'] : ['aps:DescribeWorkspace', workspaceArn(workspaceId, options.region)];
+    const decision = authorize(identity, action, resource, { 'aws:RequestedRegion': options.region });
+    if (!decision.allowed) {
+      record.accessDenied = decision.message;
+      res.setHeader('x-amzn-errortype', 'AccessDeniedException');
+      reply(403, { message: decision.message });
+      return;
+    }
+    const describe = (id: string) => ({
+      workspaceId: id,
+      alias: `front-${options.workspaces.indexOf(id) + 1}`,
+      arn: workspaceArn(id, options.region),
+      status: { statusCode: 'ACTIVE' },
+      createdAt: 1_680_307_200,
+      prometheusEndpoint: `${url}/workspaces/${id}/`,
+    });
+    if (workspaceId === undefined) {
+      // A summary has no prometheusEndpoint (ListWorkspaces' WorkspaceSummary).
+      // `alias`: the workspaces whose alias begins with it.
+      const prefix = record.params.alias?.[0] ?? '';
+      const listed = options.workspaces.map(describe).filter((ws) => ws.alias.startsWith(prefix));
+      reply(200, { workspaces: listed.map((ws) => ({ ...ws, prometheusEndpoint: undefined })) });
+      return;
+    }
+    if (!options.workspaces.includes(workspaceId)) {
+      res.setHeader('x-amzn-errortype', 'ResourceNotFoundException');
+      reply(404, { message: `Workspace not found: ${workspaceId}`, resourceId: workspaceId, resourceType: 'Workspace' });
+      return;
+    }
+    reply(200, { workspace: describe(workspaceId) });
+  }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

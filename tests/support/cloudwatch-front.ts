@@ -26,12 +26,16 @@ import { verifySigV4 } from './sigv4-verify';
  * - `limit` 1–500 on query and query_range (default 500: the answer is cut to 500 series,
  *   200 with the documented warning), 1–10,000 on series, labels and label values (passed
  *   on to Prometheus 3, which cuts and warns); outside them refused, not clamped;
- * - 7 days at most per request: a query's start to end, its ranges, offsets and the 5m
- *   lookback included (counted for range selectors too), and a discovery call's start to
- *   end (the guide's "Max range per request" is worded for queries: the strict reading).
+ * - 30 days at most per request since 2026-11-20 (What's New "CloudWatch PromQL query 30
+ *   days"; 7 before): a query's start to end, its ranges, offsets and the 5m lookback
+ *   included (counted for range selectors too), and a discovery call's start to end (the
+ *   guide's "Max range per request" is worded for queries: the strict reading);
+ * - a range selector (`x[24h]`) of at most 24 hours (found by a published test of the
+ *   30-day release: "range selectors max out at 24 hours"); a subquery's range is not one.
  * Where the guide names no status or body: 400 with Prometheus' `bad_data` envelope for a
  * request refused by a rule, 422 (its documented code for limits) with an `execution`
- * envelope for the 7 days. Malformed PromQL goes to Prometheus, whose error is the answer.
+ * envelope for the 30 days and the 24 hours. Malformed PromQL goes to Prometheus, whose
+ * error is the answer.
  * Every request is recorded, and a test may inject a fault, as with the AMP-like front.
  */
 
@@ -80,7 +84,9 @@ const CLOUDWATCH_SERVICE = 'monitoring';
 export const MAX_QUERY_SERIES = 500;
 /** Results a series, labels or label values call answers at most, and its default `limit`. */
 const MAX_DISCOVERY_RESULTS = 10_000;
-const MAX_RANGE_SECONDS = 7 * 86_400;
+const MAX_RANGE_SECONDS = 30 * 86_400;
+/** The longest range selector (`[24h]`). */
+const MAX_SELECTOR_RANGE_SECONDS = 86_400;
 /** The lookback counted for every selector: CloudWatch documents none, Prometheus' default is 5m. */
 const LOOKBACK_SECONDS = 300;
 /**
@@ -278,8 +284,8 @@ function checkLimit(limit: string | undefined, max: number): Refusal | undefined
 function tooLong(what: string): Refusal {
   return {
     status: 422,
-    rule: '7 days',
-    error: `query time range exceeds the maximum of 7d, range parameters and lookback periods included: the request spans ${what}`,
+    rule: '30 days',
+    error: `query time range exceeds the maximum of 30d, range parameters and lookback periods included: the request spans ${what}`,
   };
 }
 
@@ -334,7 +340,7 @@ function namelessSelector(selector: string): Refusal | undefined {
   return { status: 400, rule: 'metric name', error: `invalid parameter "match[]": ${slice(selector, nameless)}: ${NAME_RULE}` };
 }
 
-/** The name rule, then the 7 days, for a query evaluated from `start` to `end` (one time for /query). */
+/** The name rule, the 24-hour range selectors, then the 30 days, for a query evaluated from `start` to `end` (one time for /query). */
 function checkQuery(query: string, start: number | undefined, end: number | undefined): Refusal | undefined {
   const { tree, valid } = parse(query);
   if (!valid) return undefined;
@@ -342,6 +348,17 @@ function checkQuery(query: string, start: number | undefined, end: number | unde
   if (selectors.length === 0) return { status: 400, rule: 'metric name', error: `invalid parameter "query": the query selects no metric: ${NAME_RULE}` };
   const nameless = selectors.find((node) => !named(node, query));
   if (nameless !== undefined) return { status: 400, rule: 'metric name', error: `invalid parameter "query": ${slice(query, nameless)}: ${NAME_RULE}` };
+  for (const selector of selectors) {
+    const matrix = selector.parent?.name === 'MatrixSelector' ? selector.parent : null;
+    const range = matrix === null ? 0 : durationOf(matrix.getChild('DurationExpr')!, query);
+    if (range !== undefined && range > MAX_SELECTOR_RANGE_SECONDS) {
+      return {
+        status: 422,
+        rule: '24 hours',
+        error: `range selector exceeds the maximum of 24h: ${slice(query, matrix!)} reads ${duration(range)}`,
+      };
+    }
+  }
   if (start === undefined || end === undefined) return undefined;
 
   let from = start;

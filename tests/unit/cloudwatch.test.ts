@@ -160,22 +160,34 @@ describe("CloudWatch's rules, checked before any call", () => {
         'e.g. {"http.server.active_requests"} or up{job="api"} (list_metrics finds the names)',
     ],
     [
-      'a range longer than 7 days with the lookback',
-      { operation: 'range_query', query: 'up', start: T - 7 * 86_400, end: T, step: 3600 },
-      'CloudWatch PromQL reads at most 7d per query, ranges, offsets and the 5m lookback included, and this one reads 7d5m: ' +
-        '7d from start to end, 5m before the start for up; shorten the range (start, end), the [range] or the offset',
+      'a range longer than 30 days with the lookback',
+      { operation: 'range_query', query: 'up', start: T - 30 * 86_400, end: T, step: 3600 },
+      'CloudWatch PromQL reads at most 30d per query, ranges, offsets and the 5m lookback included, and this one reads 30d5m: ' +
+        '30d from start to end, 5m before the start for up; shorten the range (start, end), the [range] or the offset',
     ],
     [
-      'a range selector and an offset past 7 days',
-      { query: 'rate(up[6d] offset 1d)', time: T },
-      'CloudWatch PromQL reads at most 7d per query, ranges, offsets and the 5m lookback included, and this one reads 7d5m: ' +
-        '7d5m before the start for up; shorten the range (start, end), the [range] or the offset',
+      'a range selector and an offset past 30 days',
+      { query: 'rate(up[1d] offset 29d)', time: T },
+      'CloudWatch PromQL reads at most 30d per query, ranges, offsets and the 5m lookback included, and this one reads 30d5m: ' +
+        '30d5m before the start for up; shorten the range (start, end), the [range] or the offset',
     ],
     [
       'a negative offset reading past the end',
-      { query: 'rate(up[6d23h55m]) + on() x offset -1h', time: T },
-      'CloudWatch PromQL reads at most 7d per query, ranges, offsets and the 5m lookback included, and this one reads 7d1h: ' +
-        '7d before the start for up, 1h after the end for x; shorten the range (start, end), the [range] or the offset',
+      { query: 'rate(up[23h55m] offset 29d) + on() x offset -1h', time: T },
+      'CloudWatch PromQL reads at most 30d per query, ranges, offsets and the 5m lookback included, and this one reads 30d1h: ' +
+        '30d before the start for up, 1h after the end for x; shorten the range (start, end), the [range] or the offset',
+    ],
+    [
+      'a range selector longer than 24 hours',
+      { query: 'sum(rate(http_requests_total{code="500"}[2d]))', time: T },
+      'CloudWatch PromQL takes range selectors of at most 24h, and http_requests_total{code="500"}[2d] reads 2d: ' +
+        'write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)',
+    ],
+    [
+      'a range selector of 24 hours and 1 second',
+      { operation: 'range_query', query: 'max_over_time(up[1d1s])', start: T - 3600, end: T, step: 60 },
+      'CloudWatch PromQL takes range selectors of at most 24h, and up[1d1s] reads 1d1s: ' +
+        'write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)',
     ],
     [
       'an empty name',
@@ -184,9 +196,9 @@ describe("CloudWatch's rules, checked before any call", () => {
         'write {"<metric>", __name__="", job="api"} with the metric\'s name (list_metrics finds the names)',
     ],
     [
-      'a discovery window longer than 7 days',
-      { operation: 'list_labels', start: '8d' },
-      'CloudWatch PromQL reads at most 7d per request, and this one reads 8d from start to end: pass a start within 7 days of the end',
+      'a discovery window longer than 30 days',
+      { operation: 'list_labels', start: '31d' },
+      'CloudWatch PromQL reads at most 30d per request, and this one reads 31d from start to end: pass a start within 30 days of the end',
     ],
     [
       'max_series above 500',
@@ -205,12 +217,12 @@ describe("CloudWatch's rules, checked before any call", () => {
     expect(received).toEqual([]);
   });
 
-  it('lets through a 7-day span exactly, and every form of a name', async () => {
+  it('lets through a 30-day span exactly, a 24h range selector, and every form of a name', async () => {
     routes.query = [ok(vector([]))];
     routes['label/values'] = [ok(['up'])];
     const call = await router();
-    // 6d23h55m of range and the 5m lookback: 7 days.
-    const query = 'rate(up[6d23h55m]) + {"a.b"} + {__name__="c", job="x"} + {"__name__"="d"} + e{f="g"} offset 1h';
+    // 24h of range, 28d23h55m of offset and the 5m lookback: 30 days.
+    const query = 'rate(up[24h] offset 28d23h55m) + {"a.b"} + {__name__="c", job="x"} + {"__name__"="d"} + e{f="g"} offset 1h';
     expect(await call({ operation: 'query', ...cw, query, time: T })).toMatchObject({ status: 'success' });
     expect(received[0]!.params.get('query')).toBe(query);
   });
@@ -334,8 +346,8 @@ describe("CloudWatch's answers", () => {
         type: 'limit_exceeded',
         message:
           'CloudWatch refused the request under one of its PromQL limits (HTTP 422): Query exceeded the maximum series scanned per ' +
-          '24-hour window. Its limits: 300 query requests per second per account, 7 days per query (ranges, offsets and lookback ' +
-          'included), 500 series per query and 10,000 per discovery call, 100,000 series and 300,000,000 samples scanned per 24 h ' +
+          '24-hour window. Its limits: 300 query requests per second per account, 30 days per query (ranges, offsets and lookback ' +
+          'included), range selectors of 24h, 500 series per query and 10,000 per discovery call, 100,000 series and 300,000,000 samples scanned per 24 h ' +
           'window, 20 s of execution; the same request meets the same limit: narrow it (a shorter range, more matchers, a larger ' +
           'step), or wait a second if it is the rate',
       },

@@ -109,6 +109,22 @@ const commands = readmeCommands(readme)
   .filter((line) => /\b(sam (deploy|sync)|npm run (deploy|sync))\b/.test(line))
   .map((line) => samCommand(line, scripts));
 
+describe('building as the README says', () => {
+  it('sets no `cached` for sam build, which the makefile builder for Node.js ignores (SAM reruns make every time)', () => {
+    const builds = Object.entries(samconfig).filter(([section]) => section.endsWith('.build.parameters'));
+    expect(builds.map(([section]) => section)).toEqual(['default.build.parameters', 'prod.build.parameters']);
+    for (const [, parameters] of builds) expect(parameters).toEqual({ parallel: true });
+    expect(readme).toContain('its `--cached` does not apply to the makefile builder for Node.js');
+  });
+
+  it('says that sam build --use-container is not supported, and why', () => {
+    expect(readme).toContain('`sam build --use-container` is not supported');
+    // The reason: the makefile target runs in the project's directory, with its own node_modules.
+    const fn = source.Resources['Fn::ForEach::Functions'][2]['${Name}Function'];
+    expect(fn.Metadata).toMatchObject({ BuildMethod: 'makefile', ContextPath: '.', WorkingDirectory: '.' });
+  });
+});
+
 describe('deploying as the README says', () => {
   it('runs sam deploy and sam sync through scripts/with-tools.sh (the pinned SAM CLI, Node 24), deploy after a build', () => {
     expect(scripts.deploy).toBe('npm run build && scripts/with-tools.sh sam deploy');

@@ -207,9 +207,34 @@ describe('the VerifyStateMachine resource', () => {
       .map((r) => r.Properties.PolicyDocument.Statement);
     expect(grants).toEqual(
       ['Query', 'RangeQuery', 'ListMetrics', 'ServerInfo', 'Discovery', 'Alerting', 'Workspaces', 'Integration'].map((id) => [
-        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${id}Function`, 'Arn'] } },
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::Sub': `\${${id}Function.Arn}:live` } },
       ]),
     );
+  });
+
+  it('invokes what agents invoke, each function\'s live alias, and may invoke exactly those', () => {
+    // As CloudFormation resolves them: a function's Arn, and SAM's `Ref: X.Alias`, the ARN of
+    // its AutoPublishAlias (the function's ARN, a colon, the alias name).
+    const functionArn = (id: string) => `arn:aws:lambda:us-east-1:123456789012:function:stack-${id}-AbC123`;
+    const resolveArn = (value: any): string => {
+      if (typeof value?.Ref === 'string' && value.Ref.endsWith('.Alias')) {
+        const id = value.Ref.slice(0, -'.Alias'.length);
+        return `${functionArn(id)}:${template.Resources[id].Properties.AutoPublishAlias ?? template.Globals.Function.AutoPublishAlias}`;
+      }
+      const sub = /^\$\{(\w+)\.Arn\}(:\w+)$/.exec(value?.['Fn::Sub'] ?? '');
+      if (sub !== null) return `${functionArn(sub[1]!)}${sub[2]}`;
+      if (Array.isArray(value?.['Fn::GetAtt'])) return functionArn(value['Fn::GetAtt'][0]);
+      throw new Error(`not an ARN this test resolves: ${JSON.stringify(value)}`);
+    };
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    const invoked = Object.keys(FUNCTIONS).map((key) => resolveArn(substitutions[key]));
+    expect(invoked).toEqual(Object.keys(FUNCTIONS).map((key) => `${functionArn(key.replace(/Arn$/, ''))}:live`));
+    const allowed = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>)
+      .filter((r) => r.Type === 'AWS::IAM::RolePolicy' && r.Properties.RoleName.Ref === 'VerifyStateMachineRole')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement.map((statement: { Resource: unknown }) => resolveArn(statement.Resource)));
+    expect(allowed.sort()).toEqual([...invoked].sort());
+    // The unqualified ARN ($LATEST) is neither invoked nor allowed.
+    for (const arn of allowed) expect(arn).toMatch(/:live$/);
   });
 
   it('runs after each deploy of this stack, and on a schedule only when one is given', () => {

@@ -8,7 +8,11 @@ import { readTemplateSource } from '../support/template';
  * template parameter fails (aws-cloudformation/cfn-language-discussion#136), and a plain
  * string is not substituted at all. So inside a loop body: a Fn::Sub string names only
  * the loop identifiers and pseudo parameters, the list form may add its own variables
- * (for a parameter, a resource's Ref…), no `${${`, and no `${` in a plain string. Keys
+ * (for a parameter, a resource's Ref…), no `${${`, and no `${` in a plain string. A string
+ * that names both a loop identifier and a pseudo parameter (`!Sub ${AWS::StackName}
+ * ${Name}Function`) fails at deploy with "Unresolved resource dependencies"
+ * (aws-cloudformation/cfn-language-discussion#151): the pseudo parameter goes into a list
+ * form's own variable instead. Keys
  * are left out: ForEach itself substitutes them. Read from the template as written,
  * since the expanded one no longer shows the loops.
  */
@@ -72,7 +76,13 @@ function checkSub(args: unknown, at: string, identifiers: ReadonlySet<string>, f
   if (text.includes('${${')) findings.problems.push(`${at}: a nested \${\${ in Fn::Sub: ${text}`);
   const own = new Set(Object.keys(variables ?? {}));
   // `${!X}` is a literal `${X}`, not a reference.
-  for (const [, name] of text.matchAll(/\$\{(?!!)([^${}]*)\}/g)) {
+  const names = [...text.matchAll(/\$\{(?!!)([^${}]*)\}/g)].map(([, name]) => name!);
+  const pseudo = names.find((name) => PSEUDO_PARAMETERS.has(name));
+  const identifier = names.find((name) => identifiers.has(name));
+  if (pseudo !== undefined && identifier !== undefined) {
+    findings.problems.push(`${at}: Fn::Sub mixes the pseudo parameter \${${pseudo}} with the loop identifier \${${identifier}}: pass the pseudo parameter as a variable of the list form`);
+  }
+  for (const name of names) {
     if (!identifiers.has(name!) && !PSEUDO_PARAMETERS.has(name!) && !own.has(name!)) {
       findings.problems.push(`${at}: Fn::Sub names \${${name}}, neither a loop identifier, a pseudo parameter nor one of its own variables`);
     }
@@ -101,7 +111,8 @@ describe('the check of the loops', () => {
       problemsIn({
         '${Name}Thing': {
           Properties: {
-            Description: { 'Fn::Sub': '${AWS::StackName} ${Name}Thing' },
+            Description: { 'Fn::Sub': ['${Stack} ${Name}Thing', { Stack: { Ref: 'AWS::StackName' } }] },
+            Log: { 'Fn::Sub': '/aws/${AWS::Region}/${!Name}' },
             Alarm: { 'Fn::Sub': ['${Fn} throttled', { Fn: { Ref: { 'Fn::Sub': '${Name}Function' } } }] },
             Arn: { 'Fn::Sub': ['arn:${AWS::Partition}:aps:${AWS::Region}:${AWS::AccountId}:workspace/${Id}', { Id: { Ref: 'WorkspaceId' } }] },
             Literal: { 'Fn::Sub': '${!NotAReference} of ${Name}' },
@@ -116,6 +127,12 @@ describe('the check of the loops', () => {
   it('reports a template parameter in a Fn::Sub string', () => {
     expect(problemsIn({ '${Name}Role': { Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:aps:${AWS::Region}:${AWS::AccountId}:workspace/${WorkspaceId}' } } })).toEqual([
       '/Resources/Fn::ForEach::Things/2/${Name}Role/Resource/Fn::Sub: Fn::Sub names ${WorkspaceId}, neither a loop identifier, a pseudo parameter nor one of its own variables',
+    ]);
+  });
+
+  it('reports a pseudo parameter beside the loop identifier in one Fn::Sub string (cfn-language-discussion#151)', () => {
+    expect(problemsIn({ '${Name}Role': { Properties: { Description: { 'Fn::Sub': '${AWS::StackName} ${Name}Function, least privilege' } } } })).toEqual([
+      '/Resources/Fn::ForEach::Things/2/${Name}Role/Properties/Description/Fn::Sub: Fn::Sub mixes the pseudo parameter ${AWS::StackName} with the loop identifier ${Name}: pass the pseudo parameter as a variable of the list form',
     ]);
   });
 

@@ -263,7 +263,7 @@ describe.each(FUNCTIONS)('$id', ({ id, file, memory, timeout, actions }) => {
       Properties: {
         RoleName: { Ref: 'VerifyStateMachineRole' },
         PolicyName: `Invoke${id}Function`,
-        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [`${id}Function`, 'Arn'] } }] },
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::Sub': `\${${id}Function.Arn}:live` } }] },
       },
     });
     expect(template.Outputs[`${id}FunctionName`].Value).toEqual({ Ref: `${id}Function` });
