@@ -1,4 +1,4 @@
-import { Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import type { Context } from 'aws-lambda';
 import type { Envelope } from '../shared/responses';
 import { config } from '../shared/config';
@@ -68,6 +68,7 @@ const ANNOTATIONS = { readOnlyHint: true, openWorldHint: true } as const;
  */
 const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools)).map((tool) => ({ ...tool, annotations: ANNOTATIONS }));
 const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
+const listed = tools.map((tool) => tool.name).join(', ');
 let router: Promise<typeof import('../handlers/integration')> | undefined;
 
 export function createMcpServer(): Server {
@@ -83,6 +84,13 @@ export function createMcpServer(): Server {
   server.setRequestHandler('tools/list', () => ({ tools }));
   server.setRequestHandler('tools/call', async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
+    // A tool this deployment does not list (unknown, left out by ENABLED_TOOLS, or one that
+    // cannot apply, such as list_workspaces with PROMETHEUS_URL) is not callable: the MCP
+    // specification (tools, Error Handling) answers an unknown tool with a JSON-RPC error,
+    // -32602 Invalid params, not a tool result.
+    if (!outputSchemas.has(name)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}. tools/list lists the ones this server has: ${listed}`);
+    }
     const { handler: route } = await (router ??= import('../handlers/integration'));
     const envelope = (await route(args ?? {}, toolContext(name))) as Envelope;
     // Structured results: the envelope as data (it matches the tool's outputSchema), and

@@ -160,7 +160,15 @@ describe('the built functions with the runtime\'s SDK, reachable only through NO
     const made = front.requests.slice(before);
     if (name === 'workspaces') {
       expect(body.data).toEqual({
-        workspaces: [{ workspace_id: TEST_WORKSPACE_ID, alias: 'front-1', status: 'ACTIVE' }],
+        workspaces: [
+          {
+            workspace_id: TEST_WORKSPACE_ID,
+            alias: 'front-1',
+            status: 'ACTIVE',
+            arn: `arn:aws:aps:us-east-1:123456789012:workspace/${TEST_WORKSPACE_ID}`,
+            created_at: '2023-04-01T00:00:00.000Z',
+          },
+        ],
         total: 1,
         truncated: false,
         source: 'ListWorkspaces',

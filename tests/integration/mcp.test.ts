@@ -3,7 +3,7 @@ import { StdioClientTransport, type StdioServerParameters } from '@modelcontextp
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as LegacyStdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as LegacyHttpClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/shared/config';
 import { toolDefinitionsFor, type ToolDefinition } from '../../src/shared/tools';
 import type { AmpFront } from '../support/amp-front';
 import { functionEnv, startTestFront } from '../support/harness';
+import { MCP_BUNDLE, startMcpHttp } from '../support/mcp-http';
 
 /**
  * The local MCP server as `npm run build` bundles it (dist/prometheus-tools-mcp.js),
@@ -27,7 +28,7 @@ import { functionEnv, startTestFront } from '../support/harness';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-const BUNDLE = path.join(ROOT, 'dist', 'prometheus-tools-mcp.js');
+const BUNDLE = MCP_BUNDLE;
 /** tools.json as the server trims it for its deployment (a PROMETHEUS_URL): no workspaces, no AMP guardrails. */
 const TOOLS = toolDefinitionsFor(
   loadConfig({ ...process.env, ...functionEnv('integration'), PROMETHEUS_URL: 'http://127.0.0.1/' }),
@@ -223,14 +224,18 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     });
   });
 
-  it('answers list_workspaces with the endpoint it uses', async () => {
-    expect(await call(client, 'list_workspaces', {})).toEqual({
-      isError: false,
-      envelope: {
-        status: 'success',
-        data: { workspaces: [{ status: 'ACTIVE', prometheus_endpoint: front.workspaceUrl }], total: 1, truncated: false, source: 'PROMETHEUS_URL' },
-      },
-    });
+  it.each([
+    ['drop_everything', 'a name no tool has'],
+    ['list_workspaces', 'a tool this deployment leaves out (PROMETHEUS_URL: no workspaces to list)'],
+  ])('refuses a call of %s (%s) with the JSON-RPC error -32602, not a tool result', async (name) => {
+    const before = front.requests.length;
+    const error = await client.callTool({ name, arguments: {} }).then(
+      () => undefined,
+      (e: { code?: number; message?: string }) => e,
+    );
+    expect(error?.code).toBe(-32602);
+    expect(error?.message).toContain(`Unknown tool: ${name}. tools/list lists the ones this server has: query, range_query,`);
+    expect(front.requests.length).toBe(before);
   });
 
   it.each([
@@ -239,7 +244,6 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     ['range_query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, 'validation_error', "is before field 'start'"],
     ['list_metrics', { limit: 'ten' }, 'validation_error', "field 'limit' must be integer"],
     ['query', { query: 'up{job="a;b"}' }, 'blocked_pattern', "field 'query' contains the blocked pattern ';'"],
-    ['drop_everything', {}, 'validation_error', "unknown operation 'drop_everything'"],
   ])('answers %s %j with isError and a clear message', async (name, args, type, message) => {
     const before = front.requests.length;
     const { isError, envelope } = await call(client, name, args);
@@ -251,24 +255,8 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
   });
 });
 
-/** Starts the bundle over HTTP on a free port; resolves with that port once it listens. */
-async function startHttp(args: string[], env: Record<string, string> = {}): Promise<{ server: ChildProcess; port: number }> {
-  const server = spawn(process.execPath, [BUNDLE, '--http', '--port', '0', ...args], {
-    cwd: ROOT,
-    env: serverEnv(env),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /MCP server on http:\/\/\S+:(\d+)\/mcp/.exec(out);
-      if (match !== null) resolve(Number(match[1]));
-    });
-    server.once('exit', (code) => reject(new Error(`the MCP server exited with ${code}`)));
-  });
-  return { server, port };
-}
+/** Starts the bundle over HTTP on a free port, with the test's environment and `env`. */
+const startHttp = (args: string[], env: Record<string, string> = {}) => startMcpHttp(args, serverEnv(env));
 
 /** A raw request: its body and the headers its revision needs. */
 interface RawRequest {
@@ -461,6 +449,22 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     expect(headers.allow).toBe('POST');
     expect(JSON.parse(body)).toEqual(rpcError(-32000, 'Method not allowed.'));
     expect((await post(port, DISCOVER)).status).toBe(200);
+  });
+
+  it("lists in server/discover's supportedVersions exactly the revisions a request may name in _meta: 2025-11-25 is reached through initialize", async () => {
+    const { supportedVersions } = answer((await post(port, DISCOVER)).body).result;
+    // The schema: "The client should choose a version from this list for use in subsequent
+    // requests", each of which names its revision in _meta; one naming 2025-11-25 is refused.
+    const { status, body } = await post(port, modern('tools/list', {}, '2025-11-25'));
+    expect(status).toBe(400);
+    expect(JSON.parse(body).error.data).toEqual({ supported: supportedVersions, requested: '2025-11-25' });
+    expect(supportedVersions).toEqual(['2026-07-28']);
+    expect(answer((await post(port, INITIALIZE)).body).result.protocolVersion).toBe('2025-11-25');
+  });
+
+  it('answers a 2026-07-28 tools/call of a tool it does not list with the JSON-RPC error -32602', async () => {
+    const { body } = await post(port, modern('tools/call', { name: 'list_workspaces', arguments: {} }));
+    expect(JSON.parse(body).error).toMatchObject({ code: -32602, message: expect.stringMatching(/^Unknown tool: list_workspaces\. /) });
   });
 
   it('refuses a revision it does not speak with 400, naming the one it does', async () => {
