@@ -66,6 +66,9 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
           ...(infos === undefined ? {} : { infos }),
           ...(notes.length === 0 ? {} : { truncated: true }),
           ...(notes.length + remarks.length === 0 ? {} : { note: [...notes, ...remarks].join('; ') }),
+          // What the call cost, where it ran queries (hints' and describe_metric's included):
+          // AMP bills queries by their samples processed.
+          ...(ctx.stats.samplesProcessed === undefined ? {} : { samples_processed: ctx.stats.samplesProcessed }),
         },
         shape,
         budget,
@@ -169,6 +172,8 @@ function record(
   metrics.addMetric('SeriesReturned', MetricUnit.Count, count);
   metrics.addMetric('UpstreamErrors', MetricUnit.Count, ctx.stats.upstreamErrors);
   metrics.addMetric('Retries', MetricUnit.Count, ctx.stats.retries);
+  // What AMP bills queries by; a call that ran no query processed none.
+  metrics.addMetric('SamplesProcessed', MetricUnit.Count, ctx.stats.samplesProcessed ?? 0);
   metrics.addMetric('Successes', MetricUnit.Count, statusCode < 400 ? 1 : 0);
   metrics.addMetric('Failures', MetricUnit.Count, statusCode < 400 ? 0 : 1);
   logger.info('request completed', {
@@ -176,6 +181,7 @@ function record(
     latency_ms: Math.round(latencyMs * 10) / 10,
     series: count,
     retries: ctx.stats.retries,
+    samples_processed: ctx.stats.samplesProcessed ?? 0,
   });
 }
 

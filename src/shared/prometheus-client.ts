@@ -55,6 +55,12 @@ export interface CallOptions {
 export interface CallStats {
   retries: number;
   upstreamErrors: number;
+  /**
+   * Query samples processed by the queries answered so far (AMP's `stats=all`:
+   * `data.stats.samples.totalQueryableSamples`, what AMP bills queries by; Prometheus
+   * answers the same figure); undefined while no query was answered.
+   */
+  samplesProcessed?: number;
 }
 
 export interface ClientSettings {
@@ -102,11 +108,20 @@ export class PrometheusClient {
       throw new InternalError(`the operation calls ${endpoint}, which it does not declare (its role would not allow it)`);
     }
     const cloudWatch = this.target.service === CLOUDWATCH_SERVICE;
+    // What a query cost: AMP documents `stats=all` on QueryMetrics ("Query statistics":
+    // samples.totalQueryableSamples, the figure it bills), and Prometheus answers it too.
+    // CloudWatch documents no such parameter: it is not sent there.
+    const costed = !cloudWatch && (call === 'query' || call === 'query_range');
     // CloudWatch's documented rules, before any call: what it would refuse is refused here, saying how to fix it.
-    const sent = cloudWatch ? await cloudWatchParams(endpoint, call, params, Date.now() / 1000) : params;
+    const sent = cloudWatch ? await cloudWatchParams(endpoint, call, params, Date.now() / 1000) : costed ? [...params, STATS_PARAM] : params;
     const request = this.buildRequest(endpoint, sent);
     const response = await this.sendWithRetries(request, options);
-    return parseAnswer<T>(response, endpoint, cloudWatch);
+    const answer = parseAnswer<T>(response, endpoint, cloudWatch);
+    if (costed) {
+      const samples = takeSamplesProcessed(answer.data);
+      if (samples !== undefined) options.stats.samplesProcessed = (options.stats.samplesProcessed ?? 0) + samples;
+    }
+    return answer;
   }
 
   private buildRequest(endpoint: string, params: Params): HttpRequest {
@@ -298,6 +313,20 @@ function statusError(response: HttpResponse, body: unknown, request: HttpRequest
   }
   if (status < 500) return new PrometheusApiError('bad_data', `HTTP ${status}: ${detail}`, status);
   return new UpstreamError(`Prometheus answered HTTP ${status}${suffix}: ${detail}`);
+}
+
+const STATS_PARAM: [string, string] = ['stats', 'all'];
+
+/**
+ * The samples a query processed, from its answer's `stats` (removed from the data: the
+ * caller keeps Prometheus' `{resultType, result}`); undefined when the answer has none.
+ */
+function takeSamplesProcessed(data: unknown): number | undefined {
+  if (data === null || typeof data !== 'object' || !('stats' in data)) return undefined;
+  const { stats } = data as { stats?: { samples?: { totalQueryableSamples?: unknown } } };
+  delete (data as { stats?: unknown }).stats;
+  const total = stats?.samples?.totalQueryableSamples;
+  return typeof total === 'number' && Number.isFinite(total) && total >= 0 ? total : undefined;
 }
 
 /** CloudWatch's warning that it cut an answer: "result truncated to the maximum of 500 series; …". */

@@ -124,7 +124,7 @@ describe('the response budget of a tool call', () => {
     const args = { query: 'node_cpu_seconds_total', start: FIXTURE_START, end: FIXTURE_END, step: '5s', format: 'prometheus' };
     const complete = await router({ operation: 'range_query', ...args }, lambdaContext());
     const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { result: { values: [number, string][] }[] } };
-    expect(Object.keys(viaTool)).toEqual(['status', 'truncated', 'note', 'data']);
+    expect(Object.keys(viaTool)).toEqual(['status', 'truncated', 'note', 'data', 'samples_processed']);
     expect(viaTool.note).toMatch(/^the complete answer \(about [0-9]+ KB from Prometheus\) is larger than the 20,000-token response budget: step 5s → (\d+)s \(every (\d+)th point, as Prometheus answers that step\)$/);
     const step = Number(viaTool.note!.match(/→ (\d+)s/)![1]);
     // Exactly what Prometheus answers for that step.
@@ -138,7 +138,7 @@ describe('the response budget of a tool call', () => {
 });
 
 /** The step taken, and the o200k tokens of the complete answer and of the one returned. */
-const MEASURED = [30, 79_988, 13_512];
+const MEASURED = [30, 79_994, 13_518];
 
 describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 4 significant digits', () => {
   /** One series over an hour; divided by 3, its values have 16 digits, as most real rates do. */
@@ -154,6 +154,8 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
       status: 'success',
       data: { resultType: 'matrix', format: 'compact', step: 60, series: [{ metric: LABELS, start: T0, values: Array(61).fill(0.08333) }] },
       step: 60,
+      // 61 steps of one series, each [5m] window 6 minute samples.
+      samples_processed: 61 * 6,
     });
     expect(harness.front.requests[0]!.params.step).toEqual(['60']);
   });
@@ -203,10 +205,15 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
 
   it('answers an instant vector with numbers, its shared time once where that is smaller', async () => {
     const router = await harness.handler('integration');
-    expect(await router({ query: 'sum(up)', time: T0 }, tool('query'))).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, 2] }] } });
+    expect(await router({ query: 'sum(up)', time: T0 }, tool('query'))).toEqual({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [T0, 2] }] },
+      samples_processed: UP_AT_T0.length,
+    });
     expect(await router({ query: 'up', time: T0 }, tool('query'))).toEqual({
       status: 'success',
       data: { resultType: 'vector', format: 'compact', time: T0, series: UP_AT_T0.map((s) => ({ metric: s.metric, value: Number(s.value[1]) })) },
+      samples_processed: UP_AT_T0.length,
     });
   });
 
@@ -231,6 +238,6 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
  * of 0.25, then of 0.08333333333333333.
  */
 const ONE_SERIES_TOKENS = [
-  [2458, 306],
-  [3663, 367],
+  [2464, 311],
+  [3669, 372],
 ];

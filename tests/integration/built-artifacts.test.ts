@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { EXPECTED_EVENT_DATA } from '../fixtures/expected';
+import { expectedEventEnvelope, type EXPECTED_EVENT_DATA } from '../fixtures/expected';
 import type { AmpFront } from '../support/amp-front';
 import { functionEnv, startTestFront } from '../support/harness';
 import type { FunctionName } from '../support/events';
@@ -82,7 +82,7 @@ describe.each(FUNCTIONS)('the built %s function', (name) => {
         source: 'PROMETHEUS_URL',
       });
     } else {
-      expect(body).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA[name as keyof typeof EXPECTED_EVENT_DATA] });
+      expect(body).toEqual(expectedEventEnvelope(name as keyof typeof EXPECTED_EVENT_DATA));
     }
     const made = front.requests.slice(before);
     // list_workspaces lists PROMETHEUS_URL without calling it; every other function calls Prometheus.
@@ -181,7 +181,7 @@ describe('the built functions with the runtime\'s SDK, reachable only through NO
           reachability: { reachable: true },
         });
       } else {
-        expect(body).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA[name as keyof typeof EXPECTED_EVENT_DATA] });
+        expect(body).toEqual(expectedEventEnvelope(name as keyof typeof EXPECTED_EVENT_DATA));
       }
       expect(made[0]).toMatchObject({ method: 'GET', endpoint: 'DescribeWorkspace', workspaceId: TEST_WORKSPACE_ID, status: 200 });
       expect(made.length).toBeGreaterThan(1);

@@ -23,6 +23,8 @@ const query = withinLambdaLimit(asFunction('query', queryHandler as Handler));
 
 const amp = mockClient(AmpClient);
 enforceControlPlaneIam(AmpClient, amp);
+import { UP_AT_T0_SAMPLES } from '../fixtures/expected';
+
 const T0 = 1680307200;
 let front: AmpFront;
 
@@ -43,8 +45,8 @@ afterAll(async () => front.stop());
 it('queries the endpoint DescribeWorkspace gives, signed, and describes it once', async () => {
   const first = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'sum(up)', time: T0 }, lambdaContext());
   const second = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'count(up)', time: T0 }, lambdaContext());
-  expect(first).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
-  expect(second).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '3'] }] } });
+  expect(first).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES });
+  expect(second).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '3'] }] }, samples_processed: UP_AT_T0_SAMPLES });
   expect(amp.commandCalls(DescribeWorkspaceCommand)).toHaveLength(1);
   expect(front.requests.map((r) => [r.workspaceId, r.endpoint, r.signatureError])).toEqual([
     [TEST_WORKSPACE_ID, 'query', undefined],

@@ -40,7 +40,8 @@ const asPost = (query: string) => `${query}\n# ${'x'.repeat(MAX_GET_QUERY_LENGTH
 /** Prometheus' own answer, asked directly (no front, no signing): a POST form, or a GET where only GET is served. */
 async function direct(endpoint: string, params: Record<string, string>): Promise<{ status: string; data?: unknown; errorType?: string; error?: string }> {
   const url = `${process.env.LOCAL_PROMETHEUS_URL}/api/v1/${endpoint}`;
-  const form = new URLSearchParams(params).toString();
+  // A query's answer with what it processed, as the functions ask (stats=all).
+  const form = new URLSearchParams(endpoint.startsWith('query') ? { ...params, stats: 'all' } : params).toString();
   const response = endpoint.startsWith('label/')
     ? await fetch(`${url}?${form}`)
     : await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
@@ -50,7 +51,9 @@ async function direct(endpoint: string, params: Record<string, string>): Promise
 /** The function's envelope must be Prometheus' answer: the data on success, the type and message on error. */
 function expectSameAnswer(envelope: ReturnType<typeof envelopeOf>, oracle: Awaited<ReturnType<typeof direct>>): void {
   if (oracle.status === 'success') {
-    expect(envelope).toEqual({ status: 'success', data: oracle.data });
+    // The samples Prometheus says the query processed are the ones the answer states.
+    const { stats, ...data } = oracle.data as { stats?: { samples: { totalQueryableSamples: number } } };
+    expect(envelope).toEqual({ status: 'success', data, ...(stats === undefined ? {} : { samples_processed: stats.samples.totalQueryableSamples }) });
   } else {
     expect(envelope.status).toBe('error');
     expect(envelope.error!.type).toBe(oracle.errorType);

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
-import { T0 } from '../fixtures/expected';
+import { T0, UP_AT_T0_SAMPLES } from '../fixtures/expected';
 import type { RecordedRequest } from '../support/amp-front';
 import { envelopeOf, useHarness } from '../support/harness';
 
@@ -11,7 +11,8 @@ import { envelopeOf, useHarness } from '../support/harness';
 
 const harness = useHarness();
 
-const SUM_UP = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } };
+// The retried query's cost is that of the one answer: a failed attempt processed nothing.
+const SUM_UP = { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES };
 const query = async (remainingMs = 30_000) => (await harness.handler('query'))({ query: 'sum(up)', time: T0 }, lambdaContext({ remainingMs }));
 
 /** The first `times` requests get `answer`; the rest reach Prometheus. */

@@ -2,7 +2,7 @@ import { formatData } from '../../src/shared/formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
-import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, T0, UP_AT_T0, family } from '../fixtures/expected';
+import { ALL_METRICS, EXPECTED_EVENT_DATA, SYSTEM_CPU_RATE, SYSTEM_CPU_RATE_SAMPLES, T0, UP_AT_T0, UP_AT_T0_SAMPLES, expectedEventEnvelope, family } from '../fixtures/expected';
 import { TEST_WORKSPACE_ID } from '../support/credentials';
 import { loadEvent } from '../support/events';
 import { envelopeOf, loadHandler, useHarness } from '../support/harness';
@@ -32,7 +32,7 @@ describe('query', () => {
 
     expect(result.statusCode).toBe(200);
     expect(result.headers).toEqual({ 'Content-Type': 'application/json' });
-    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
+    expect(JSON.parse(result.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 }, samples_processed: UP_AT_T0_SAMPLES });
     expect(harness.front.requests).toHaveLength(1);
     expect(harness.front.requests[0]).toMatchObject({
       method: 'GET',
@@ -46,7 +46,7 @@ describe('query', () => {
   it('answers the same arguments given flat with the envelope itself', async () => {
     const handler = await harness.handler('query');
     const result = await handler({ ...loadEvent('query').body }, lambdaContext());
-    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 }, samples_processed: UP_AT_T0_SAMPLES });
   });
 
   it('accepts the body as a JSON string, as API Gateway sends it', async () => {
@@ -66,6 +66,8 @@ describe('query', () => {
       status: 'success',
       data: { resultType: 'vector', result: [] },
       hints: [expect.stringMatching(/^up\{job="node"\} has no samples between \S+ and \S+, nor within 1y of it$/)],
+      // Nothing matched, nothing processed: the hints read labels, not samples.
+      samples_processed: 0,
     });
   });
 
@@ -108,7 +110,7 @@ describe('range-query', () => {
     const body = JSON.parse(result.body);
 
     expect(result.statusCode).toBe(200);
-    expect(body).toEqual({ status: 'success', data: EXPECTED_EVENT_DATA['range-query'] });
+    expect(body).toEqual(expectedEventEnvelope('range-query'));
     expect(harness.front.requests[0]).toMatchObject({
       endpoint: 'query_range',
       params: { start: [String(T0)], end: [String(T0 + 3600)], step: ['300'] },
@@ -128,6 +130,8 @@ describe('range-query', () => {
     expect(result).toEqual({
       status: 'success',
       data: { resultType: 'matrix', result: [{ metric: {}, values: [0, 60, 120].map((t) => [sentStart + t, '1']) }] },
+      // vector(1) selects no series.
+      samples_processed: 0,
     });
   });
 
@@ -147,6 +151,8 @@ describe('range-query', () => {
     expect(result).toEqual({
       status: 'success',
       data: { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2'], [T0 + 120, '2']] }] },
+      // 3 steps of up's 3 series, one sample each.
+      samples_processed: 3 * UP_AT_T0_SAMPLES,
     });
   });
 });
@@ -162,6 +168,8 @@ describe('results sized for a language model', () => {
       note:
         'kept the 1 of 2 series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest; ' +
         'kept the last 5 of up to 13 points per series (max_points); a larger step shows the whole range',
+      // The whole query's cost, whatever the answer keeps.
+      samples_processed: SYSTEM_CPU_RATE_SAMPLES,
     });
   });
 
@@ -180,6 +188,8 @@ describe('results sized for a language model', () => {
       truncated: true,
       note: 'kept the 1 of 3 series with the largest latest value (max_series); narrow the query or aggregate (sum by, topk) to see the rest',
       data: { resultType: 'vector', result: [all[1]] },
+      // 3 series, each [5m] window 6 minute samples.
+      samples_processed: 3 * 6,
     });
   });
 
@@ -296,15 +306,16 @@ describe('integration (the router)', () => {
     const query = await harness.handler('query');
     const routed = (await router(loadEvent('integration'), lambdaContext())) as { body: string };
     const direct = (await query(loadEvent('query'), lambdaContext())) as { body: string };
-    expect(JSON.parse(routed.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } });
+    expect(JSON.parse(routed.body)).toEqual({ status: 'success', data: { resultType: 'vector', result: UP_AT_T0 }, samples_processed: UP_AT_T0_SAMPLES });
     expect(routed.body).toBe(direct.body);
   });
 
   it.each([
-    ['range_query', { query: 'sum(up)', start: T0, end: T0 + 60, step: '1m' }, { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2']] }] }],
-  ])('routes operation %s', async (operation, args, data) => {
+    // 2 steps of the 3 series of up, one sample each.
+    ['range_query', { query: 'sum(up)', start: T0, end: T0 + 60, step: '1m' }, { resultType: 'matrix', result: [{ metric: {}, values: [[T0, '2'], [T0 + 60, '2']] }] }, 2 * UP_AT_T0_SAMPLES],
+  ])('routes operation %s', async (operation, args, data, samples) => {
     const router = await harness.handler('integration');
-    expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data });
+    expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data, samples_processed: samples });
   });
 
   it('routes operation list_metrics, saying what the limit left out', async () => {
@@ -325,17 +336,19 @@ describe('integration (the router)', () => {
   });
 
   it.each([
-    ['query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' }, { resultType: 'vector', result: UP_AT_T0 }],
+    ['query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' }, { resultType: 'vector', result: UP_AT_T0 }, { samples_processed: UP_AT_T0_SAMPLES }],
     [
       'range_query',
       { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: '2023-04-01T00:00:00Z', end: '2023-04-01T01:00:00Z', step: '5m', format: 'prometheus' },
       EXPECTED_EVENT_DATA['range-query'],
+      { samples_processed: SYSTEM_CPU_RATE_SAMPLES },
     ],
-    ['list_metrics', FIXTURE_WINDOW, EXPECTED_EVENT_DATA['list-metrics']],
-  ])('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data) => {
+    // Discovery reads labels, not samples: no query, no cost stated.
+    ['list_metrics', FIXTURE_WINDOW, EXPECTED_EVENT_DATA['list-metrics'], {}],
+  ])('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data, cost) => {
     expect(TOOL_NAMES).toContain(tool);
     const router = await harness.handler('integration');
-    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data });
+    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data, ...cost });
   });
 
   it('answers the gateway tool server_info', async () => {
@@ -359,6 +372,6 @@ describe('integration (the router)', () => {
   it('routes by the AgentCore Gateway tool name when called with flat tool arguments', async () => {
     const router = await harness.handler('integration');
     const result = await router({ query: 'sum(up)', time: T0, format: 'prometheus' }, lambdaContext({ toolName: 'query' }));
-    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES });
   });
 });

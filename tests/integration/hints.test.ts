@@ -161,7 +161,7 @@ describe('a courtesy', () => {
       res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'refused by the test' }));
       return true;
     };
-    expect(await query({ query: 'up{job="nodes"}', time: T0 })).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
+    expect(await query({ query: 'up{job="nodes"}', time: T0 })).toEqual({ status: 'success', data: { resultType: 'vector', result: [] }, samples_processed: 0 });
     expect(harness.front.requests.map((r) => [r.endpoint, r.status])).toEqual([
       ['query', 200],
       ['label/__name__/values', 200],

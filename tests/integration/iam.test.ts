@@ -18,6 +18,7 @@ import http from 'node:http';
  */
 
 const harness = useHarness();
+
 const T0 = 1680307200;
 const OTHER_WORKSPACE = 'ws-99999999-abcd-1234-efgh-123456789012';
 const THIRD_WORKSPACE = 'ws-88888888-abcd-1234-efgh-123456789012';
@@ -157,7 +158,7 @@ describe('a role without the action its code needs (the query role before GetLab
   it('is refused by the front as on AWS: the empty answer loses its hints', async () => {
     const query = await loadHandler('query', { PROMETHEUS_URL: front.workspaceUrl });
     const result = envelopeOf(await query({ query: 'up{job="nodes"}', time: T0 }, lambdaContext()));
-    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [] }, samples_processed: 0 });
     expect(front.requests.map((r) => [r.endpoint, r.status])).toEqual([
       ['query', 200],
       ['label/__name__/values', 403],

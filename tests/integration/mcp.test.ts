@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, T0, UP_AT_T0 } from '../fixtures/expected';
+import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, SYSTEM_CPU_RATE_SAMPLES, T0, UP_AT_T0, UP_AT_T0_SAMPLES } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import { INSTRUCTIONS } from '../../src/mcp/server';
 import { loadConfig } from '../../src/shared/config';
@@ -149,7 +149,7 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
   it('answers query with the fixture values', async () => {
     expect(await call(client, 'query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' })).toEqual({
       isError: false,
-      envelope: { status: 'success', data: { resultType: 'vector', result: UP_AT_T0 } },
+      envelope: { status: 'success', data: { resultType: 'vector', result: UP_AT_T0 }, samples_processed: UP_AT_T0_SAMPLES },
     });
   });
 
@@ -157,7 +157,7 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     const args = { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: T0, end: T0 + 3600, step: '5m', format: 'prometheus' };
     expect(await call(client, 'range_query', args)).toEqual({
       isError: false,
-      envelope: { status: 'success', data: { resultType: 'matrix', result: SYSTEM_CPU_RATE } },
+      envelope: { status: 'success', data: { resultType: 'matrix', result: SYSTEM_CPU_RATE }, samples_processed: SYSTEM_CPU_RATE_SAMPLES },
     });
   });
 
@@ -325,7 +325,7 @@ function serverInfo(body: string): unknown {
 
 const SERVER_INFO = { name: 'prometheus-tools', version: '1.0.0' };
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
-const SUM_UP = { isError: false, envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } } };
+const SUM_UP = { isError: false, envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES } };
 
 describe('over streamable HTTP, on 127.0.0.1', () => {
   let server: ChildProcess;

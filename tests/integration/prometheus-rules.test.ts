@@ -1,6 +1,6 @@
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { FIXTURE_START } from '../fixtures/dataset';
-import { T0 } from '../fixtures/expected';
+import { T0, UP_AT_T0_SAMPLES } from '../fixtures/expected';
 import { TEST_REGION } from '../support/credentials';
 import { envelopeOf, loadHandler, useHarness } from '../support/harness';
 
@@ -59,7 +59,7 @@ describe('regions', () => {
   it('serves its own region', async () => {
     const handler = await harness.handler('query');
     const result = envelopeOf(await handler({ query: 'sum(up)', time: T0, region: TEST_REGION }, lambdaContext()));
-    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] } });
+    expect(result).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES });
   });
 });
 
@@ -70,6 +70,7 @@ describe('a Prometheus without SigV4 (PROMETHEUS_SIGV4=false)', () => {
     expect(envelopeOf(await query({ query: 'sum(up)', time: T0 }, lambdaContext()))).toEqual({
       status: 'success',
       data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] },
+      samples_processed: UP_AT_T0_SAMPLES,
     });
     const info = envelopeOf(await (await loadHandler('server-info', env))({}, lambdaContext()));
     expect(info.data).not.toHaveProperty('region');

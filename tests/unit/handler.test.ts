@@ -57,7 +57,7 @@ describe('the edge of every handler', () => {
   it('resolves the workspace, queries it and answers the envelope', async () => {
     const result = await query({ workspace_id: TEST_WORKSPACE_ID, query: 'up' }, lambdaContext());
     expect(result).toEqual({ status: 'success', data: vector });
-    expect(server.received.map((r) => r.url)).toEqual([`/workspaces/${TEST_WORKSPACE_ID}/api/v1/query?query=up`]);
+    expect(server.received.map((r) => r.url)).toEqual([`/workspaces/${TEST_WORKSPACE_ID}/api/v1/query?query=up&stats=all`]);
   });
 
   it('logs one JSON line per request with the correlation ids, and no credential', async () => {

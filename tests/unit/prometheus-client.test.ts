@@ -43,6 +43,21 @@ afterEach(async () => {
 });
 
 describe('PrometheusClient', () => {
+  it('asks each query for its stats and adds up the samples it processed, keeping Prometheus\' data without them', async () => {
+    const stats = (total: number) => ({ timings: { evalTotalTime: 0.01 }, samples: { totalQueryableSamples: total, peakSamples: 3 } });
+    const { server, call, stats: counted } = await setup([ok({ ...vector, stats: stats(1200) }), ok({ ...vector, stats: stats(34) }), ok(vector)]);
+    stop = server.stop;
+    expect(counted.samplesProcessed).toBeUndefined();
+    expect((await call()).data).toEqual(vector);
+    expect(counted.samplesProcessed).toBe(1200);
+    expect((await call()).data).toEqual(vector);
+    expect(counted.samplesProcessed).toBe(1234);
+    // An answer without stats adds nothing.
+    await call();
+    expect(counted.samplesProcessed).toBe(1234);
+    expect(server.received.map((r) => new URL(r.url, 'http://x').searchParams.get('stats'))).toEqual(['all', 'all', 'all']);
+  });
+
   it('signs a GET with SigV4 for aps, keeping the path prefix', async () => {
     const { server, call } = await setup([ok(vector)]);
     stop = server.stop;
@@ -50,7 +65,7 @@ describe('PrometheusClient', () => {
 
     const [request] = server.received;
     expect(request!.method).toBe('GET');
-    expect(request!.url).toBe('/workspaces/ws-x/api/v1/query?query=up&time=1680307200');
+    expect(request!.url).toBe('/workspaces/ws-x/api/v1/query?query=up&time=1680307200&stats=all');
     const error = verifySigV4(
       { method: 'GET', rawUrl: request!.url, headers: request!.headers, body: request!.body },
       TEST_CREDENTIALS,
@@ -94,7 +109,7 @@ describe('PrometheusClient', () => {
 
     const [request] = server.received;
     expect(request!.url).toBe(
-      '/workspaces/ws-x/api/v1/query?query=sum%20by%20%28job%29%20%28rate%28x%7Bpath%3D%22%2Fa%2Bb%20%25c%26d%3De%23f%22%2C%20q%3D%27it%22s%27%2C%20city%3D%22Z%C3%BCrich%22%7D%5B5m%5D%29%29%20%2A%202%09%21%2A%28%29',
+      '/workspaces/ws-x/api/v1/query?query=sum%20by%20%28job%29%20%28rate%28x%7Bpath%3D%22%2Fa%2Bb%20%25c%26d%3De%23f%22%2C%20q%3D%27it%22s%27%2C%20city%3D%22Z%C3%BCrich%22%7D%5B5m%5D%29%29%20%2A%202%09%21%2A%28%29&stats=all',
     );
     expect(
       verifySigV4({ method: 'GET', rawUrl: request!.url, headers: request!.headers, body: request!.body }, TEST_CREDENTIALS, {
