@@ -73,3 +73,19 @@ it.each([
   expect(directive!.Metrics.map((m) => m.Name)).toEqual(expect.arrayContaining(['Requests', 'Faults', 'Failures']));
   expect(record).toMatchObject({ service: 'my-stack', function_name: 'my-stack-QueryFunction-AbC123', operation, Requests: 1, Faults: faults, Failures: 1 });
 });
+
+it('publishes the samples a query processed (SamplesProcessed, what AMP bills), from its stats', async () => {
+  const answering = http.createServer((req, res) => {
+    const asked = new URL(req.url!, 'http://x').searchParams.get('stats');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [], ...(asked === 'all' ? { stats: { samples: { totalQueryableSamples: 4321 } } } : {}) } }));
+  });
+  await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+  try {
+    const [record] = await emfOf({ query: 'up{job="x"}' }, { PROMETHEUS_URL: `http://127.0.0.1:${(answering.address() as AddressInfo).port}` });
+    expect(record!._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name)).toContain('SamplesProcessed');
+    expect(record).toMatchObject({ function_name: 'my-stack-QueryFunction-AbC123', operation: 'query', SamplesProcessed: 4321 });
+  } finally {
+    await new Promise<void>((resolve) => answering.close(() => resolve()));
+  }
+});

@@ -80,7 +80,7 @@ describe('the template', () => {
 
   it('keeps its parameters', () => {
     expect(Object.keys(template.Parameters).sort()).toEqual(
-      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'CloudWatchPromQL', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'CloudWatchPromQL', 'DailySamplesBudget', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
     );
   });
 
@@ -325,7 +325,8 @@ describe('the alarm topic', () => {
 
   it('receives every alarm of the stack', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(FUNCTIONS.length * 4 + 1);
+    // Four per function, the verification's, and the daily samples budget's.
+    expect(alarms).toHaveLength(FUNCTIONS.length * 4 + 2);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual(alarmActions);
   });
 });
@@ -382,8 +383,30 @@ describe('the dashboard', () => {
 
   it('graphs latency, series and retries per operation', () => {
     const operations = expressions.filter(([, e]) => e!.includes('{PrometheusTools,operation,service}'));
-    expect(operations.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Latency', 'SeriesReturned', 'Retries']);
+    expect(operations.map(([, e]) => e!.match(/MetricName="(\w+)"/)![1])).toEqual(['Latency', 'SeriesReturned', 'Retries', 'SamplesProcessed']);
     expect(template.Outputs.DashboardUrl.Value['Fn::Sub']).toContain('#dashboards:name=${Dashboard}');
+  });
+});
+
+describe('the daily samples budget', () => {
+  it('alarms, only when DailySamplesBudget is set, on the sum over a day of every function\'s SamplesProcessed', () => {
+    expect(template.Parameters.DailySamplesBudget).toMatchObject({ Type: 'String', Default: '' });
+    expect(template.Conditions.HasSamplesBudget).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'DailySamplesBudget' }, ''] }] });
+    const alarm = resources.SamplesBudgetAlarm!;
+    expect(alarm.Condition).toBe('HasSamplesBudget');
+    expect(alarm.Properties).toMatchObject({ Threshold: { Ref: 'DailySamplesBudget' }, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const metrics = alarm.Properties.Metrics as { Id: string; Expression?: string; ReturnData: boolean; MetricStat?: any }[];
+    const functions = ofType('AWS::Serverless::Function').map(([id]) => id);
+    const stats = metrics.filter((m) => m.MetricStat !== undefined);
+    expect(stats.map((m) => m.MetricStat.Metric.Dimensions[1].Value)).toEqual(functions.map((id) => ({ Ref: id })));
+    for (const m of stats) {
+      expect(m.MetricStat).toMatchObject({ Metric: { Namespace: 'PrometheusTools', MetricName: 'SamplesProcessed' }, Period: 86_400, Stat: 'Sum' });
+      expect(m.MetricStat.Metric.Dimensions[0]).toEqual({ Name: 'service', Value: { Ref: 'AWS::StackName' } });
+      expect(m.ReturnData).toBe(false);
+    }
+    expect(metrics.filter((m) => m.ReturnData)).toEqual([
+      { Id: 'total', Label: 'Query samples processed in a day, all functions', Expression: `SUM([${stats.map((m) => m.Id).join(', ')}])`, ReturnData: true },
+    ]);
   });
 });
 
