@@ -33,10 +33,27 @@ export function warningsOf(answer: PrometheusAnswer): Pick<OperationResult, 'war
 
 /**
  * The notes that flag an answer truncated where the upstream cut it itself (CloudWatch, at
- * its limits, answers 200 with a warning): never a silent cut.
+ * its limits, answers 200 with a warning), or where it was larger than the function reads
+ * at once and was cut while it streamed in: never a silent cut.
  */
-export function truncationNotes(answers: readonly PrometheusAnswer[], narrow: string): string[] {
-  return [...new Set(answers.flatMap((a) => (a.truncation === undefined ? [] : [`CloudWatch cut the answer at its limit (${a.truncation}): ${narrow}`])))];
+export function truncationNotes(answers: readonly PrometheusAnswer[], narrow: string, unit = 'series'): string[] {
+  return [
+    ...new Set(
+      answers.flatMap((a) => [
+        ...(a.truncation === undefined ? [] : [`CloudWatch cut the answer at its limit (${a.truncation}): ${narrow}`]),
+        ...(a.cut === undefined
+          ? []
+          : [
+              `Prometheus answered ${a.cut.total.toLocaleString('en-US')} ${unit} (${megabytes(a.bytes)}), more than the function reads at once: ` +
+                `kept the first ${a.cut.kept.toLocaleString('en-US')} whole; ${narrow}`,
+            ]),
+      ]),
+    ),
+  ];
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1000)} KB`;
 }
 
 /** Adds, to Prometheus' refusal of a query, where Prometheus' grammar says it breaks. */
@@ -52,14 +69,21 @@ export async function explained<T>(query: string, call: Promise<T>): Promise<T> 
 }
 
 /** A sorted list cut to `limit`, with the flag and note list_metrics set the pattern for. */
-export function limitedList<T>(all: T[], limit: number | undefined, unit: string, narrow: string): { items: T[]; total: number; truncated: boolean; notes: string[] } {
+export function limitedList<T>(
+  all: T[],
+  limit: number | undefined,
+  unit: string,
+  narrow: string,
+  /** The items the upstream had, where its answer was cut as it was read (`PrometheusAnswer.cut`): more than `all`. */
+  upstreamTotal = all.length,
+): { items: T[]; total: number; truncated: boolean; notes: string[] } {
   const items = limit === undefined ? all : all.slice(0, limit);
-  const truncated = items.length < all.length;
+  const cutByLimit = items.length < all.length;
   return {
     items,
-    total: all.length,
-    truncated,
-    notes: truncated ? [`returned the first ${items.length} of ${all.length} ${unit} (limit); raise limit or ${narrow}`] : [],
+    total: upstreamTotal,
+    truncated: items.length < upstreamTotal,
+    notes: cutByLimit ? [`returned the first ${items.length} of ${upstreamTotal} ${unit} (limit); raise limit or ${narrow}`] : [],
   };
 }
 

@@ -89,7 +89,7 @@ export function listResult(
   more: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
 ): OperationResult {
-  const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)'), ...list.notes];
+  const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)', key), ...list.notes];
   return {
     data: { [key]: list.items, total: list.total, truncated: list.truncated, ...more },
     count: list.items.length,

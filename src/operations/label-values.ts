@@ -44,7 +44,7 @@ export const labelValues = defineOperation({
     const client = await clientFor(args, ctx);
     // Encoded although the pattern already allows no reserved character: the path is never built from raw input.
     const answer = await client.call<string[]>(`label/${encodeURIComponent(args.label)}/values`, selected.params, ctx);
-    const list = limitedList([...answer.data].sort(compareText), args.limit, 'label values', 'narrow with match or start');
+    const list = limitedList([...answer.data].sort(compareText), args.limit, 'label values', 'narrow with match or start', answer.cut?.total);
     return listResult('values', list, answer, {}, await discoveryExtra(selected, list.total === 0, client, ctx, args.label));
   },
 });

@@ -26,7 +26,7 @@ export const listLabels = defineOperation({
     const selected = selection(args);
     const client = await clientFor(args, ctx);
     const answer = await client.call<string[]>('labels', selected.params, ctx);
-    const list = limitedList([...answer.data].sort(compareText), args.limit, 'label names', 'narrow with match or start');
+    const list = limitedList([...answer.data].sort(compareText), args.limit, 'label names', 'narrow with match or start', answer.cut?.total);
     return listResult('labels', list, answer, {}, await discoveryExtra(selected, list.total === 0, client, ctx));
   },
 });

@@ -52,8 +52,9 @@ export const listMetrics = defineOperation({
     const search = args.search?.toLowerCase();
     const names = [...answer.data].sort();
     const found = search === undefined ? names : names.filter((name) => name.toLowerCase().includes(search));
-    const list = limitedList(found, args.limit, 'metric names', 'narrow with search or match');
-    const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)'), ...list.notes];
+    // Names cut as they were read (more than the function holds) leave the search and the total inexact: said in the note.
+    const list = limitedList(found, args.limit, 'metric names', 'narrow with search or match', search === undefined ? answer.cut?.total : undefined);
+    const notes = [...truncationNotes([answer], 'narrow with match or a shorter window (start, end)', 'metric names'), ...list.notes];
     const data: Record<string, unknown> = { metrics: list.items, total: list.total, truncated: list.truncated };
     let upstreamBytes = answer.bytes;
 

@@ -1,11 +1,11 @@
 import { MAX_QUERY_SERIES } from '../shared/cloudwatch';
 import { ValidationError } from '../shared/errors';
 import { DEFAULT_PRECISION, formatData, FORMATS, LOSSLESS_PRECISION, precisionFor, type Format } from '../shared/formats';
-import { assertValidPromQL } from '../shared/promql';
+import { assertValidPromQL, formatDuration, labelNameText } from '../shared/promql';
 import { applyLimits, type QueryData } from '../shared/result-size';
 import { Integer, Optional, TString } from '../shared/schemas';
 import { resolveTarget } from '../shared/workspace';
-import { cachedClient, explained, samplesThresholds, truncationNotes, warningsOf } from './common';
+import { cachedClient, compareText, explained, samplesThresholds, truncationNotes, warningsOf } from './common';
 import { emptyResultHints } from './hints';
 import type { OperationContext, OperationResult } from './types';
 
@@ -57,6 +57,36 @@ export interface PromQLCall {
   step?: number;
 }
 
+/**
+ * How to ask for less, concretely: an aggregation of this very query, its top series, and
+ * for a range a step that reads a quarter of the points.
+ */
+function narrowing(call: PromQLCall, data: QueryData): string {
+  const query = call.args.query.trim();
+  const step = call.step === undefined ? '' : `, or step ${formatDuration(call.step * 4)} instead of ${formatDuration(call.step)}`;
+  return `ask for less: aggregate (sum by (${groupingLabel(data)}) (${query})), keep the largest (topk(10, ${query})), add matchers${step}`;
+}
+
+/**
+ * A label to aggregate by, from the series read: the one with the fewest distinct values
+ * (more than one) among them, so that `sum by` of it answers a few series; `job` when
+ * none varies.
+ */
+function groupingLabel(data: QueryData): string {
+  const values = new Map<string, Set<string>>();
+  const series = Array.isArray(data.result) ? (data.result as { metric?: Record<string, string> }[]) : [];
+  for (const { metric = {} } of series) {
+    for (const [name, value] of Object.entries(metric)) {
+      if (name === '__name__') continue;
+      let seen = values.get(name);
+      if (seen === undefined) values.set(name, (seen = new Set()));
+      seen.add(value);
+    }
+  }
+  const varying = [...values].filter(([, seen]) => seen.size > 1).sort(([a, x], [b, y]) => x.size - y.size || compareText(a, b));
+  return varying.length === 0 ? 'job' : labelNameText(varying[0]![0]);
+}
+
 export function assertQuery(query: string): void {
   assertValidPromQL('query', query);
 }
@@ -87,7 +117,7 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
 
   const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
-  const notes = [...truncationNotes([answer], 'narrow the query (more matchers) or aggregate (sum by (…))'), ...limited.notes];
+  const notes = [...truncationNotes([answer], narrowing(call, answer.data), 'series'), ...limited.notes];
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
   const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx, params) : [];
   // A model's answer is compact by default; a direct invocation's is Prometheus' own.

@@ -39,7 +39,7 @@ export const series = defineOperation({
     for (const labels of sorted) counts.set(nameOf(labels), (counts.get(nameOf(labels)) ?? 0) + 1);
     // fromEntries defines own keys: a metric named __proto__ stays a count.
     const byMetric = Object.fromEntries(counts);
-    const list = limitedList(sorted, args.limit, 'series', 'narrow match or pass start');
+    const list = limitedList(sorted, args.limit, 'series', 'narrow match or pass start', answer.cut?.total);
     return listResult('series', list, answer, { by_metric: byMetric }, await discoveryExtra(selected, list.total === 0, client, ctx));
   },
 });

@@ -12,7 +12,7 @@ import {
   UpstreamTimeoutError,
   WorkspaceNotFoundError,
 } from './errors';
-import { HttpTimeoutError, ResponseTooLargeError, send, type HttpRequest, type HttpResponse } from './http';
+import { HttpTimeoutError, ResponseTooLargeError, send, type HttpRequest, type HttpResponse, type SendOptions } from './http';
 import { signRequest, type SigningService } from './sigv4';
 
 /**
@@ -79,6 +79,19 @@ export interface PrometheusAnswer<T = unknown> {
   infos?: string[];
   /** The upstream's own warning that it cut the answer (CloudWatch: at most 500 series per query, 10,000 results per discovery call). */
   truncation?: string;
+  /**
+   * Where the answer was larger than the function reads (maxResponseBytes): its array
+   * (a query's series, a discovery call's items) was read as a stream and cut to the first
+   * `kept` of `total` whole elements.
+   */
+  cut?: { total: number; kept: number };
+}
+
+/** The large array of each endpoint's answer, which is read as a stream and cut to what the function may hold. */
+function arrayPath(call: Call | undefined): readonly string[] | undefined {
+  if (call === 'query' || call === 'query_range') return ['data', 'result'];
+  if (call === 'series' || call === 'labels' || call === 'label/values') return ['data'];
+  return undefined;
 }
 
 type Params = [string, string][];
@@ -115,7 +128,8 @@ export class PrometheusClient {
     // CloudWatch's documented rules, before any call: what it would refuse is refused here, saying how to fix it.
     const sent = cloudWatch ? await cloudWatchParams(endpoint, call, params, Date.now() / 1000) : costed ? [...params, STATS_PARAM] : params;
     const request = this.buildRequest(endpoint, sent);
-    const response = await this.sendWithRetries(request, options);
+    const path = arrayPath(call);
+    const response = await this.sendWithRetries(request, options, path === undefined ? undefined : { path, keepBytes: this.settings.maxResponseBytes });
     const answer = parseAnswer<T>(response, endpoint, cloudWatch);
     if (costed) {
       const samples = takeSamplesProcessed(answer.data);
@@ -141,7 +155,7 @@ export class PrometheusClient {
     return { method: 'POST', url, headers, body: form };
   }
 
-  private async sendWithRetries(request: HttpRequest, options: CallOptions): Promise<HttpResponse> {
+  private async sendWithRetries(request: HttpRequest, options: CallOptions, cut?: SendOptions['cut']): Promise<HttpResponse> {
     const { maxAttempts } = this.settings;
     for (let attempt = 1; ; attempt++) {
       const remaining = options.deadline - Date.now();
@@ -150,7 +164,7 @@ export class PrometheusClient {
       const signed = this.target.sigv4 ? await this.sign(request) : request;
       let outcome: { response: HttpResponse } | { error: Error };
       try {
-        outcome = { response: await send(signed, { timeoutMs: remaining, maxBytes: this.settings.maxResponseBytes }) };
+        outcome = { response: await send(signed, { timeoutMs: remaining, maxBytes: this.settings.maxResponseBytes, ...(cut === undefined ? {} : { cut }) }) };
       } catch (error) {
         outcome = { error: error as Error };
       }
@@ -333,7 +347,7 @@ function takeSamplesProcessed(data: unknown): number | undefined {
 const TRUNCATION_WARNING = /\btruncated\b/i;
 
 function parseAnswer<T>(response: HttpResponse, endpoint: string, cloudWatch: boolean): PrometheusAnswer<T> {
-  const body = parseJson(response.body);
+  const body = response.cut === undefined ? parseJson(response.body) : response.cut.json;
   if (isPrometheusError(body)) {
     throw new PrometheusApiError(body.errorType, body.error, response.status, body.warnings);
   }
@@ -349,9 +363,11 @@ function parseAnswer<T>(response: HttpResponse, endpoint: string, cloudWatch: bo
   const warnings = Array.isArray(answer.warnings) && answer.warnings.length > 0 ? answer.warnings : undefined;
   // CloudWatch cuts an answer at its limits with a 200 and a warning: the answer says it is truncated.
   const truncation = cloudWatch ? warnings?.find((w) => typeof w === 'string' && TRUNCATION_WARNING.test(w)) : undefined;
+  const cut = response.cut !== undefined && response.cut.kept < response.cut.total ? { total: response.cut.total, kept: response.cut.kept } : undefined;
   return {
     data: answer.data,
-    bytes: response.body.length,
+    bytes: response.cut?.bytes ?? response.body.length,
+    ...(cut === undefined ? {} : { cut }),
     ...(warnings === undefined ? {} : { warnings }),
     ...(Array.isArray(answer.infos) && answer.infos.length > 0 ? { infos: answer.infos } : {}),
     ...(truncation === undefined ? {} : { truncation }),

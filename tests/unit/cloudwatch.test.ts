@@ -320,7 +320,8 @@ describe("CloudWatch's answers", () => {
       data: vector([{ __name__: 'up', job: 'a' }]),
       warnings: [TRUNCATED],
       truncated: true,
-      note: `CloudWatch cut the answer at its limit (${TRUNCATED}): narrow the query (more matchers) or aggregate (sum by (…))`,
+      // Only job varies (one series): job, the default, is the label offered to aggregate by.
+      note: `CloudWatch cut the answer at its limit (${TRUNCATED}): ask for less: aggregate (sum by (job) (up)), keep the largest (topk(10, up)), add matchers`,
     });
   });
 

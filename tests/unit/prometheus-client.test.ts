@@ -247,10 +247,22 @@ describe('PrometheusClient', () => {
     await expect(call()).rejects.toThrow(new UpstreamError('Prometheus answered query with a body that is not a Prometheus API response'));
   });
 
-  it('refuses an answer larger than the limit', async () => {
-    const { server, call } = await setup([ok({ resultType: 'vector', result: ['x'.repeat(5000)] })], { maxResponseBytes: 1024 });
+  it('reads a query answer larger than the limit as a stream, keeping the whole series that fit and counting the rest', async () => {
+    const series = (i: number) => ({ metric: { pod: `api-${i}` }, value: [1680307200, 'x'.repeat(300)] });
+    const result = Array.from({ length: 10 }, (_, i) => series(i));
+    const { server, call } = await setup([ok({ resultType: 'vector', result })], { maxResponseBytes: 1024 });
     stop = server.stop;
-    await expect(call()).rejects.toThrow('the Prometheus answer is larger than 1024 bytes');
+    const answer = await call();
+    // Each series is 345 bytes, a comma after each: two fit in 1,024.
+    expect(answer).toEqual({ data: { resultType: 'vector', result: result.slice(0, 2) }, bytes: Buffer.byteLength(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } })), cut: { total: 10, kept: 2 } });
+  });
+
+  it('refuses an answer larger than the limit where it has no array to cut (metadata, rules, alerts)', async () => {
+    const { server, client } = await setup([ok({ up: [{ type: 'gauge', help: 'x'.repeat(5000), unit: '' }] })], { maxResponseBytes: 1024 });
+    stop = server.stop;
+    await expect(client.call('metadata', [], { deadline: Date.now() + 10_000, stats: { retries: 0, upstreamErrors: 0 } })).rejects.toThrow(
+      'the Prometheus answer is larger than 1024 bytes',
+    );
   });
 
   it('maps 401 to access denied and keeps AMP messages short', async () => {
