@@ -367,7 +367,7 @@ function where(span: Span): string {
 }
 
 /** RFC3339 to the second. */
-function iso(seconds: number): string {
+export function iso(seconds: number): string {
   return new Date(Math.round(seconds) * 1000).toISOString().replace('.000Z', 'Z');
 }
 

@@ -533,8 +533,19 @@ describe('the functions, querying CloudWatch', () => {
         first_seen: FIXTURE_START,
         last_seen: FIXTURE_END,
       });
-      expect(harness.front.requests.map((r) => r.endpoint).sort()).toEqual(['query_range', 'series']);
-      // The metric is selected quoted, in both calls.
+      // Its label names, each label's values, 4 halvings from each side (CloudWatch answers 10 discovery
+      // requests a second), one count: no metadata.
+      expect(harness.front.requests.map((r) => r.endpoint).sort()).toEqual([
+        'label/%40aws.account/values',
+        'label/%40aws.region/values',
+        'label/%40instrumentation.%40name/values',
+        'label/%40resource.service.name/values',
+        ...Array(8).fill('label/__name__/values'),
+        'label/__type__/values',
+        'labels',
+        'query',
+      ]);
+      // The metric is selected quoted, in every call.
       for (const request of harness.front.requests) {
         expect(request.params.query?.[0] ?? request.params['match[]']?.[0]).toContain(`{__name__="${ACTIVE_REQUESTS}"}`);
       }

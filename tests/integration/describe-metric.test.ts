@@ -29,72 +29,67 @@ describe('describe_metric', () => {
   it("describes a metric in the fixture's window: metadata, labels with their number of values, first and last seen", async () => {
     const discovery = await harness.handler('discovery');
     const result = await discovery({ operation: 'describe_metric', metric: 'node_cpu_seconds_total', ...WINDOW }, lambdaContext());
-    // 4 h in about 250 steps: ceil(14400 / 249) = 58 s; the steps end at `end`, so the first is 248 steps before it.
-    const step = 58;
-    const firstStep = FIXTURE_END - 248 * step;
-    expect(firstStep).toBe(FIXTURE_START + 16);
     expect(result).toEqual({
       status: 'success',
-      // The fixture's data begins with the window: it was there at the first step.
-      note: 'seen from the start of the window: it may be older (pass an earlier start)',
       data: {
         metric: 'node_cpu_seconds_total',
         // The live scrape's text format carries type and help; Prometheus has no unit for it.
         type: CPU.type,
         help: CPU.help,
         unit: '',
+        // Written at the window's end: a sample each in its last 5 minutes.
         series: CPU.series.length,
         // dataset.ts: cpu 0 only; node-1 and node-2; job node; system and user.
         labels: { cpu: 1, instance: 2, job: 1, mode: 2 },
+        // The index's blocks begin and end with the fixture's samples: exact.
         first_seen: FIXTURE_START,
         last_seen: FIXTURE_END,
-        window: { ...WINDOW, step },
+        // 4 h in 256ths.
+        seen_precision: 57,
+        window: WINDOW,
       },
+      // The instant count read one sample per series.
+      samples_processed: CPU.series.length,
     });
     const selector = '{__name__="node_cpu_seconds_total"}';
-    expect(calls()).toEqual([
+    const window = { 'match[]': [selector], start: [String(FIXTURE_START)], end: [String(FIXTURE_END)] };
+    const made = calls();
+    // Metadata, the label names, each label's values and one count: no series list, no range query.
+    expect(made.filter((c) => !c.endpoint!.startsWith('label/__name__'))).toEqual([
+      { method: 'GET', endpoint: 'label/cpu/values', params: window, status: 200 },
+      { method: 'GET', endpoint: 'label/instance/values', params: window, status: 200 },
+      { method: 'GET', endpoint: 'label/job/values', params: window, status: 200 },
+      { method: 'GET', endpoint: 'label/mode/values', params: window, status: 200 },
+      { method: 'GET', endpoint: 'labels', params: window, status: 200 },
       { method: 'GET', endpoint: 'metadata', params: { metric: ['node_cpu_seconds_total'] }, status: 200 },
-      {
-        method: 'GET',
-        endpoint: 'query_range',
-        params: {
-          query: [`label_replace(min(timestamp(${selector})), "seen", "first", "", "") or label_replace(max(timestamp(${selector})), "seen", "last", "", "")`],
-          start: [String(firstStep)],
-          end: [String(FIXTURE_END)],
-          step: [String(step)],
-        },
-        status: 200,
-      },
-      {
-        method: 'GET',
-        endpoint: 'series',
-        params: { 'match[]': [selector], start: [String(FIXTURE_START)], end: [String(FIXTURE_END)] },
-        status: 200,
-      },
+      { method: 'GET', endpoint: 'query', params: { query: [`count(${selector})`], time: [String(FIXTURE_END)], stats: ['all'] }, status: 200 },
     ]);
+    // First and last seen: 8 halvings each, index look-ups of the metric's name.
+    expect(made.filter((c) => c.endpoint === 'label/__name__/values').map((c) => c.params['match[]'])).toEqual(Array(16).fill([selector]));
   });
 
-  it('finds when a metric began and ended inside a wider window, to within its step', async () => {
+  it('finds when a metric began and ended inside a wider window, to within a 256th of it', async () => {
     const discovery = await harness.handler('discovery');
     const window = { start: FIXTURE_START - 3600, end: FIXTURE_END + 3600 };
     const result = envelopeOf(await discovery({ operation: 'describe_metric', metric: 'up', ...window }, lambdaContext()));
-    // 6 h: ceil(21600 / 249) = 87 s. The first step after FIXTURE_START is FIXTURE_START + 78, whose latest
-    // sample is FIXTURE_START + 60 (one a minute); the steps within 5 min after FIXTURE_END see its last sample.
-    const step = 87;
-    expect(window.end - 248 * step + 42 * step).toBe(FIXTURE_START + 78);
+    // 6 h in 256ths: 84.375 s. up's first sample, at FIXTURE_START, lies in the bracket from FIXTURE_START - 56;
+    // its last, at FIXTURE_END, in the one up to FIXTURE_END + 3.
     expect(result).toEqual({
       status: 'success',
+      note: 'no series at end (2023-04-01T03:00:00Z): series counts those with a sample in the 5 minutes before it',
       data: {
         metric: 'up',
         type: 'gauge',
         help: family('up').help,
         unit: '',
-        series: 3,
+        series: 0,
         labels: { instance: 3, job: 2 },
-        first_seen: FIXTURE_START + 60,
-        last_seen: FIXTURE_END,
-        window: { ...window, step },
+        first_seen: FIXTURE_START - 56,
+        last_seen: FIXTURE_END + 3,
+        seen_precision: 85,
+        window,
       },
+      samples_processed: 0,
     });
   });
 
@@ -104,7 +99,7 @@ describe('describe_metric', () => {
     const result = envelopeOf(await discovery({ operation: 'describe_metric', metric: 'node_memory_MemAvailable_bytes' }, lambdaContext()));
     const after = Date.now() / 1000;
     expect(result.status).toBe('success');
-    const { first_seen: first, last_seen: last, window, ...rest } = result.data;
+    const { first_seen: first, last_seen: last, seen_precision: precision, window, ...rest } = result.data;
     expect(rest).toEqual({
       metric: 'node_memory_MemAvailable_bytes',
       type: 'gauge',
@@ -116,12 +111,15 @@ describe('describe_metric', () => {
     });
     expect(window.end).toBeGreaterThanOrEqual(before);
     expect(window.end).toBeLessThanOrEqual(after);
-    expect(window).toEqual({ start: window.end - 86_400, end: window.end, step: 347 });
+    expect(window).toEqual({ start: window.end - 86_400, end: window.end });
+    // 24 h in 256ths.
+    expect(precision).toBe(338);
     // Scraped every second since the Prometheus of this run started, minutes ago at most.
     expect(last).toBeLessThanOrEqual(window.end);
     expect(last).toBeGreaterThan(window.end - 5);
     expect(first).toBeLessThanOrEqual(last);
-    expect(first).toBeGreaterThan(window.end - 3600);
+    // To within the precision of the halvings.
+    expect(first).toBeGreaterThan(window.end - 3600 - precision);
   });
 
   it('answers a name that does not exist with the similar names that do', async () => {
@@ -130,8 +128,9 @@ describe('describe_metric', () => {
     expect(result).toEqual({
       status: 'success',
       // No metadata, no series, never seen.
-      data: { metric: 'node_cpu_second_total', series: 0, labels: {}, window: { ...WINDOW, step: 58 } },
+      data: { metric: 'node_cpu_second_total', series: 0, labels: {}, window: WINDOW },
       hints: ["metric 'node_cpu_second_total' does not exist in this workspace; similar names that do: node_cpu_seconds_total"],
+      samples_processed: 0,
     });
   });
 
@@ -143,10 +142,11 @@ describe('describe_metric', () => {
     expect(result).toEqual({
       status: 'success',
       // The live scrape gives up its metadata, whatever the window.
-      data: { metric: 'up', type: 'gauge', help: family('up').help, unit: '', series: 0, labels: {}, window: { ...window, step: 15 } },
+      data: { metric: 'up', type: 'gauge', help: family('up').help, unit: '', series: 0, labels: {}, window },
       hints: [
         "metric 'up' has no samples between 2023-03-31T20:00:00Z and 2023-03-31T21:00:00Z; first seen later, between 2023-03-31T21:00:00Z and 2023-03-31T22:00:00Z",
       ],
+      samples_processed: 0,
     });
   });
 

@@ -180,8 +180,9 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
 
   // The SDK client checks each structured result against the tool's outputSchema.
   it.each([
-    ['list_labels', { match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { labels: ['__name__', 'instance', 'job'], total: 3, truncated: false }],
-    ['label_values', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { values: ['node', 'prometheus'], total: 2, truncated: false }],
+    // Discovery reads the index: no samples, no cost stated.
+    ['list_labels', { match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { labels: ['__name__', 'instance', 'job'], total: 3, truncated: false }, {}],
+    ['label_values', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { values: ['node', 'prometheus'], total: 2, truncated: false }, {}],
     [
       'series',
       { match: 'up{job="node"}', start: FIXTURE_START, end: FIXTURE_END },
@@ -194,11 +195,12 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
         truncated: false,
         by_metric: { up: 2 },
       },
+      {},
     ],
     [
       'describe_metric',
-      // Wider than the fixture's data: up begins inside it (seen at the first step after FIXTURE_START, 87 s apart).
-      { metric: 'up', start: FIXTURE_START - 3600, end: FIXTURE_END + 3600 },
+      // The fixture's window: up is written at its end.
+      { metric: 'up', start: FIXTURE_START, end: FIXTURE_END },
       {
         metric: 'up',
         type: 'gauge',
@@ -206,13 +208,16 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
         unit: '',
         series: 3,
         labels: { instance: 3, job: 2 },
-        first_seen: FIXTURE_START + 60,
+        first_seen: FIXTURE_START,
         last_seen: FIXTURE_END,
-        window: { start: FIXTURE_START - 3600, end: FIXTURE_END + 3600, step: 87 },
+        seen_precision: 57,
+        window: { start: FIXTURE_START, end: FIXTURE_END },
       },
+      // One sample per series of up, counted at the end.
+      { samples_processed: 3 },
     ],
-  ])('answers %s with the fixture values', async (name, args, data) => {
-    expect(await call(client, name, args)).toEqual({ isError: false, envelope: { status: 'success', data } });
+  ] as [string, Record<string, unknown>, unknown, Record<string, number>][])('answers %s with the fixture values', async (name, args, data, cost) => {
+    expect(await call(client, name, args)).toEqual({ isError: false, envelope: { status: 'success', data, ...cost } });
   });
 
   it('answers list_rules and list_alerts with the fixture rules', async () => {

@@ -1,0 +1,80 @@
+/**
+ * A real Prometheus on 127.0.0.1 holding the workspace-scale dataset
+ * (scripts/lib/scale-dataset.ts) of about `series` series, ending a minute ago so that the
+ * tools' defaults (the last hour, now) read it: generated, backfilled with promtool, and
+ * loaded; no scrape target and no rules.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './free-port';
+import { get, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
+import { writeScaleOpenMetrics, type ScaleShape } from './scale-dataset';
+
+const run = promisify(execFile);
+
+export interface ScalePrometheus extends LocalPrometheus {
+  shape: ScaleShape;
+  /** The time of the last sample (Unix seconds). */
+  end: number;
+  /** Wall-clock seconds: writing the data, promtool's backfill, Prometheus ready. */
+  seconds: { generate: number; backfill: number; start: number };
+  /** Prometheus' process id, to read its memory. */
+  pid: number;
+}
+
+export async function startScalePrometheus(series: number, options: { prometheusBin?: string; promtoolBin?: string } = {}): Promise<ScalePrometheus> {
+  const prometheusBin = options.prometheusBin ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
+  const promtoolBin = options.promtoolBin ?? process.env.PROMTOOL_BIN ?? 'promtool';
+  const dir = await mkdtemp(path.join(tmpdir(), 'scale-prometheus-'));
+  const dataDir = path.join(dir, 'data');
+  const openMetrics = path.join(dir, 'scale.om');
+  const end = Math.floor(Date.now() / 60_000) * 60 - 60;
+
+  let started = performance.now();
+  const shape = await writeScaleOpenMetrics(series, end, openMetrics);
+  const generate = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', openMetrics, dataDir], { maxBuffer: 64 * 1024 * 1024 });
+  const backfill = (performance.now() - started) / 1000;
+  await rm(openMetrics);
+
+  started = performance.now();
+  await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+  const port = await freePort();
+  const child = spawn(
+    prometheusBin,
+    [
+      '--config.file=prometheus.yml',
+      `--storage.tsdb.path=${dataDir}`,
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
+    await waitFor(
+      child,
+      async () => (JSON.parse((await get(`${url}/api/v1/query?query=count(kube_pod_info)&time=${end}`)).body) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] === String(shape.pods),
+      () => stderr,
+    );
+    const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
+    return { url, version: info.data.version, stop, shape, end, pid: child.pid!, seconds: { generate, backfill, start: (performance.now() - started) / 1000 } };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
