@@ -24,6 +24,11 @@ export interface Operation<S extends TObject = TObject> {
    * client refuses a call not listed here.
    */
   calls: readonly Call[];
+  /**
+   * The calls it can make on CloudWatch PromQL, where fewer than `calls` (one refused there
+   * before any call needs no CloudWatch action): CloudWatch's actions follow from these.
+   */
+  cloudWatchCalls?: readonly Call[];
   run(args: Static<S>, ctx: OperationContext): Promise<OperationResult>;
 }
 

@@ -41,6 +41,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
       const routed = route(fixed, byName, names, eventArguments(event, shape), toolName);
       resolved = routed.operation.name;
       ctx.calls = new Set(routed.operation.calls);
+      ctx.cloudWatchCalls = new Set(routed.operation.cloudWatchCalls ?? routed.operation.calls);
       logger.appendKeys({ operation: resolved });
       const args = validateArgs(routed.operation.args, routed.args) as { workspace_id?: string; region?: string };
       const workspaceId = args.workspace_id ?? config.defaultWorkspaceId;

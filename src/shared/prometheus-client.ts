@@ -50,6 +50,8 @@ export interface CallOptions {
   stats: CallStats;
   /** The calls the operation declared (its IAM follows from them): any other is refused. */
   calls?: ReadonlySet<Call>;
+  /** The calls it declared for CloudWatch PromQL (its cloudwatch: actions follow from them), where fewer. */
+  cloudWatchCalls?: ReadonlySet<Call>;
 }
 
 export interface CallStats {
@@ -121,6 +123,9 @@ export class PrometheusClient {
       throw new InternalError(`the operation calls ${endpoint}, which it does not declare (its role would not allow it)`);
     }
     const cloudWatch = this.target.service === CLOUDWATCH_SERVICE;
+    if (cloudWatch && call !== undefined && options.cloudWatchCalls !== undefined && !options.cloudWatchCalls.has(call)) {
+      throw new InternalError(`the operation calls ${endpoint} on CloudWatch, which it does not declare (its role would not allow it)`);
+    }
     // What a query cost: AMP documents `stats=all` on QueryMetrics ("Query statistics":
     // samples.totalQueryableSamples, the figure it bills), and Prometheus answers it too.
     // CloudWatch documents no such parameter: it is not sent there.

@@ -366,6 +366,45 @@ describe('list_metrics search', () => {
   });
 });
 
+describe('list_metrics top: where the series are', () => {
+  // The fixture's families at its end, by series (most first, then by name), as dataset.ts defines them.
+  const BY_SERIES = FIXTURE.map((f) => [f.name, f.series.length] as const).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+
+  it('answers the metrics with the most series at the end of the window, counted by Prometheus in one query', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    // The two of 3 series (Prometheus keeps any of those tied at the cut: none is here).
+    const top = BY_SERIES.slice(0, 2);
+    expect(top.map(([, n]) => n)).toEqual([3, 3]);
+    expect(BY_SERIES[2]![1]).toBeLessThan(3);
+    expect(await listMetrics({ top: 2, end: FIXTURE_END }, lambdaContext())).toEqual({
+      status: 'success',
+      data: { metrics: top.map(([name]) => name), total: 2, truncated: false, series: Object.fromEntries(top) },
+      // One sample per series of the whole fixture, each read once.
+      samples_processed: FIXTURE.reduce((sum, f) => sum + f.series.length, 0),
+    });
+    expect(harness.front.requests.map((r) => [r.endpoint, r.params.query, r.params.time, r.params.stats])).toEqual([
+      ['query', ['topk(2, count by (__name__) ({__name__=~".+"}))'], [String(FIXTURE_END)], ['all']],
+    ]);
+  });
+
+  it('counts only the names containing search, and only the series match selects', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    const nodes = BY_SERIES.filter(([name]) => name.includes('node_'));
+    expect(envelopeOf(await listMetrics({ top: 10, search: 'NODE_', end: FIXTURE_END }, lambdaContext())).data).toEqual({
+      metrics: nodes.map(([name]) => name),
+      total: nodes.length,
+      truncated: false,
+      series: Object.fromEntries(nodes),
+    });
+    expect(envelopeOf(await listMetrics({ top: 10, match: 'up{job="node"}', end: FIXTURE_END }, lambdaContext())).data).toEqual({
+      metrics: ['up'],
+      total: 1,
+      truncated: false,
+      series: { up: 2 },
+    });
+  });
+});
+
 describe('hints on an empty discovery answer', () => {
   it('a typo in match: the values of the label that do exist in the window', async () => {
     const discovery = await harness.handler('discovery');

@@ -32,7 +32,7 @@ describe("each function's role, as template.yaml expands for a stack", () => {
   it.each([
     ['query', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:DescribeWorkspace']],
     ['range-query', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:DescribeWorkspace']],
-    ['list-metrics', ['aps:GetLabels', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']],
+    ['list-metrics', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']],
     ['server-info', ['aps:QueryMetrics', 'aps:DescribeWorkspace']],
     ['discovery', ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata', 'aps:DescribeWorkspace']],
     ['alerting', ['aps:ListRules', 'aps:ListAlerts', 'aps:DescribeWorkspace']],

@@ -42,7 +42,7 @@ beforeAll(async () => {
       const endpoint = url.pathname.replace(/^\/cw\/api\/v1\//, '');
       const params = req.method === 'POST' ? new URLSearchParams(body.toString()) : url.searchParams;
       received.push({ method: req.method!, endpoint, url: req.url!, params, headers: req.headers, body });
-      const script = routes[endpoint.startsWith('label/') ? 'label/values' : endpoint] ?? [ok([])];
+      const script = routes[endpoint] ?? routes[endpoint.startsWith('label/') ? 'label/values' : endpoint] ?? [ok([])];
       const step = script.length > 1 ? script.shift()! : script[0]!;
       if (step === 'reset') return void req.socket.destroy();
       res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers }).end(step.body ?? '');
@@ -257,6 +257,11 @@ describe('what CloudWatch does not serve', () => {
       "include_metadata: CloudWatch PromQL serves no metric metadata (type, help, unit): a series' __type__ and __temporality__ " +
         'labels tell its type (series, or describe_metric)',
     ],
+    [
+      { operation: 'list_metrics', top: 10 },
+      'top: CloudWatch PromQL needs a metric name in every selector, so it cannot count the series of every metric; ' +
+        "count one metric's series and its labels' values with describe_metric, or query count({\"<metric>\"})",
+    ],
   ])('%j answers not_supported, naming the alternative, before any call', async (args, message) => {
     const call = await router();
     expect(await call({ ...cw, ...args })).toEqual({ status: 'error', error: { type: 'not_supported', message } });
@@ -265,13 +270,13 @@ describe('what CloudWatch does not serve', () => {
 
   it("describe_metric tells the type from the series' __type__ label, and reads no metadata", async () => {
     const name = 'http.server.request.duration';
-    routes.series = [
-      ok([
-        { __name__: name, __type__: 'histogram', __temporality__: 'delta', '@resource.service.name': 'api' },
-        { __name__: name, __type__: 'histogram', __temporality__: 'delta', '@resource.service.name': 'web' },
-      ]),
-    ];
-    routes.query_range = [ok({ resultType: 'matrix', result: [{ metric: { seen: 'first' }, values: [[T - 3600, String(T - 3590)]] }, { metric: { seen: 'last' }, values: [[T, String(T - 5)]] }] })];
+    routes.labels = [ok(['@resource.service.name', '__name__', '__temporality__', '__type__'])];
+    routes['label/%40resource.service.name/values'] = [ok(['api', 'web'])];
+    routes['label/__temporality__/values'] = [ok(['delta'])];
+    routes['label/__type__/values'] = [ok(['histogram'])];
+    // The index has the metric in every part of the window.
+    routes['label/__name__/values'] = [ok([name])];
+    routes.query = [ok({ resultType: 'vector', result: [{ metric: {}, value: [T, '2'] }] })];
     const call = await router();
     const answer = await call({ operation: 'describe_metric', ...cw, metric: name, start: T - 86_400, end: T });
     expect(answer).toEqual({
@@ -282,18 +287,26 @@ describe('what CloudWatch does not serve', () => {
         temporality: 'delta',
         series: 2,
         labels: { '@resource.service.name': 2, __temporality__: 1, __type__: 1 },
-        first_seen: T - 3590,
-        last_seen: T - 5,
-        window: { start: T - 86_400, end: T, step: 347 },
+        // 4 halvings on CloudWatch: to within a 16th of the day.
+        first_seen: T - 86_400,
+        last_seen: T,
+        seen_precision: 5400,
+        window: { start: T - 86_400, end: T },
       },
       note: "CloudWatch PromQL has no metadata: type is its series' __type__ label (no help or unit)",
     });
-    expect(received.map((r) => r.endpoint).sort()).toEqual(['query_range', 'series']);
     const selector = `{__name__="${name}"}`;
-    expect(received.find((r) => r.endpoint === 'series')!.params.getAll('match[]')).toEqual([selector]);
-    expect(received.find((r) => r.endpoint === 'query_range')!.params.get('query')).toBe(
-      `label_replace(min(timestamp(${selector})), "seen", "first", "", "") or label_replace(max(timestamp(${selector})), "seen", "last", "", "")`,
-    );
+    // Label names, 3 labels' values, 8 halvings, one count: no metadata.
+    expect(received.map((r) => r.endpoint).sort()).toEqual([
+      'label/%40resource.service.name/values',
+      ...Array(8).fill('label/__name__/values'),
+      'label/__temporality__/values',
+      'label/__type__/values',
+      'labels',
+      'query',
+    ]);
+    for (const r of received) expect(r.params.get('query') ?? r.params.getAll('match[]')[0]).toContain(selector);
+    expect(received.find((r) => r.endpoint === 'query')!.params.get('query')).toBe(`count(${selector})`);
   });
 
   it('server_info checks CloudWatch with a query that names a metric', async () => {

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       cloudWatch: false,
       cloudWatchEndpoint: undefined,
       maxAttempts: 3,
-      maxResponseBytes: 32 * 1024 * 1024,
+      maxResponseBytes: 16 * 1024 * 1024,
       workspaceCacheTtlMs: 300_000,
       responseBudgetBytes: 6_000_000,
       allowedWorkspaceIds: undefined,
@@ -22,10 +22,10 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['128', 4 * 1024 * 1024],
-    ['256', 8 * 1024 * 1024],
-    ['512', 16 * 1024 * 1024],
-  ])('holds at most a thirty-second of the function memory (%s MB) of an upstream answer', (memory, bytes) => {
+    ['128', 2 * 1024 * 1024],
+    ['256', 4 * 1024 * 1024],
+    ['512', 8 * 1024 * 1024],
+  ])('holds at most a sixty-fourth of the function memory (%s MB) of an upstream answer', (memory, bytes) => {
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory }).maxResponseBytes).toBe(bytes);
   });
 

@@ -23,10 +23,13 @@ const resources = template.Resources as Record<string, { Type: string; Condition
  * call the operations its handler serves can make (src/operations/*.ts, hints included),
  * AMP's always, CloudWatch's where the stack enables CloudWatch PromQL.
  */
-function callsOf(file: string): Call[] {
+function callsOf(file: string, cloudWatch = false): Call[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require(`../../src/handlers/${file}`) as { handler: { operations: readonly string[] } };
-  return handler.operations.flatMap((name) => REGISTRY.find((op) => op.name === name)!.calls);
+  return handler.operations.flatMap((name) => {
+    const op = REGISTRY.find((o) => o.name === name)!;
+    return cloudWatch ? (op.cloudWatchCalls ?? op.calls) : op.calls;
+  });
 }
 const FUNCTIONS = [
   { id: 'Query', file: 'query', memory: 256, timeout: 30 },
@@ -37,7 +40,7 @@ const FUNCTIONS = [
   { id: 'Alerting', file: 'alerting', memory: 256, timeout: 30 },
   { id: 'Workspaces', file: 'workspaces', memory: 256, timeout: 30 },
   { id: 'Integration', file: 'integration', memory: 512, timeout: 60 },
-].map((f) => ({ ...f, actions: actionsFor(callsOf(f.file)), cloudWatchActions: cloudWatchActionsFor(callsOf(f.file)) }));
+].map((f) => ({ ...f, actions: actionsFor(callsOf(f.file)), cloudWatchActions: cloudWatchActionsFor(callsOf(f.file, true)) }));
 
 const noValue = { Ref: 'AWS::NoValue' };
 const alarmActions = {
