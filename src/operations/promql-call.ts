@@ -1,5 +1,5 @@
 import { MAX_QUERY_SERIES } from '../shared/cloudwatch';
-import { ValidationError } from '../shared/errors';
+import { PrometheusApiError, ValidationError } from '../shared/errors';
 import { DEFAULT_PRECISION, formatData, FORMATS, LOSSLESS_PRECISION, precisionFor, type Format } from '../shared/formats';
 import { assertValidPromQL, formatDuration, labelNameText } from '../shared/promql';
 import { applyLimits, type QueryData } from '../shared/result-size';
@@ -87,6 +87,15 @@ function groupingLabel(data: QueryData): string {
   return varying.length === 0 ? 'job' : labelNameText(varying[0]![0]);
 }
 
+/** Prometheus' refusal of a query that would hold too many samples (its --query.max-samples). */
+const TOO_MANY_SAMPLES = /too many samples/i;
+
+/** A refusal for too many samples, with a concrete narrower query; any other error as it is. */
+function narrowed(error: unknown, call: PromQLCall): unknown {
+  if (!(error instanceof PrometheusApiError) || !TOO_MANY_SAMPLES.test(error.message)) return error;
+  return new PrometheusApiError(error.type, `${error.message}: ${narrowing(call, { resultType: 'vector', result: [] })}`, error.upstreamStatus, error.warnings);
+}
+
 export function assertQuery(query: string): void {
   assertValidPromQL('query', query);
 }
@@ -115,7 +124,9 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
   params.push(...guardrails.params);
   remarks.push(...guardrails.remarks);
 
-  const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx));
+  const answer = await explained(args.query, client.call<QueryData>(call.endpoint, params, ctx)).catch((error: unknown) => {
+    throw narrowed(error, call);
+  });
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
   const notes = [...truncationNotes([answer], narrowing(call, answer.data), 'series'), ...limited.notes];
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;

@@ -110,6 +110,24 @@ describe("Prometheus' own errors keep their type and message, and are never retr
   });
 });
 
+it('answers a refusal for too many samples with a concrete narrower query: an aggregation, the top series, a larger step', async () => {
+  const TOO_MANY = 'query processing would load too many samples into memory in query execution';
+  harness.front.fault = (req, res) => {
+    if (req.endpoint !== 'query_range') return false;
+    reply(422, JSON.stringify({ status: 'error', errorType: 'execution', error: TOO_MANY }))(res);
+    return true;
+  };
+  const handler = await harness.handler('range-query');
+  const query = 'rate(http_requests_total[5m])';
+  expect(await handler({ query, start: T0 - 3600, end: T0, step: 60 }, lambdaContext())).toEqual({
+    status: 'error',
+    error: {
+      type: 'execution',
+      message: `${TOO_MANY}: ask for less: aggregate (sum by (job) (${query})), keep the largest (topk(10, ${query})), add matchers, or step 4m instead of 1m`,
+    },
+  });
+});
+
 it("keeps Prometheus' warnings on an error answer", async () => {
   const warnings = ['PromQL info: metric might not be a counter, name does not end in _total'];
   failFirst(Infinity, reply(422, JSON.stringify({ status: 'error', errorType: 'execution', error: 'vector cannot contain metrics with the same labelset', warnings })));
