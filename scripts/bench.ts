@@ -8,6 +8,7 @@
  *   npm run bench -- --build       # rebuilds both first
  *   npm run bench -- --quick       # a smoke run: few samples, prints the report, writes nothing
  *   npm run bench -- --agent-tasks # only the agent-task suite (7.), printed, nothing written
+ *   npm run bench -- --scale       # only the scale benchmark (8.): its section of docs/benchmarks.md and its chart
  *
  * 1. MCP: spawn → initialize → tools/list; tools/call of an instant query (p50, p99)
  *    against the peer and a raw request; answer sizes in bytes and tokens.
@@ -20,13 +21,16 @@
  * 7. Agent tasks: questions answered with each MCP server's tools, calls and tokens per
  *    task (scripts/lib/agent-tasks.ts), on the demo data and on a workspace-shaped dataset
  *    in a Prometheus of its own (scripts/lib/workspace-dataset.ts).
+ * 8. Workspace scale (--scale): the first calls an agent makes on 10k, 100k and 1M series
+ *    (scripts/lib/bench-scale.ts); a full run keeps the section the last --scale wrote.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURE, FIXTURE_START, benchFamily } from '../tests/fixtures/dataset';
 import { startLocalPrometheus } from './lib/local-prometheus';
+import { runScaleBenchmark, scaleSection } from './lib/bench-scale';
 import { raw, rawUrl } from './lib/bench-raw';
 import {
   callLatency,
@@ -84,6 +88,7 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const REBUILD = args.has('--build');
 const AGENT_TASKS_ONLY = args.has('--agent-tasks');
+const SCALE_ONLY = args.has('--scale');
 const N = QUICK
   ? { ready: 2, calls: 20, warmup: 5, overhead: 50, cold: 2, profile: 1, warmCalls: 20, large: 1 }
   : { ready: 20, calls: 1000, warmup: 100, overhead: 1000, cold: 31, profile: 8, warmCalls: 500, large: 3 };
@@ -130,6 +135,13 @@ interface BuiltFunction {
 
 async function main(): Promise<void> {
   if (AGENT_TASKS_ONLY) return agentTasksOnly();
+  if (SCALE_ONLY) {
+    const stale = prepareBuilds({ functions: true });
+    if (stale.length > 0) log(`Measured on a build older than src/ (${stale.join(', ')}): run with --build`);
+    process.stdout.write(await runScaleBenchmark(log, codeRevision()));
+    process.stdout.write('Written to docs/benchmarks.md (its scale section) and docs/benchmark-scale.svg\n');
+    return;
+  }
   const stale = prepareBuilds();
   const loadStart = os.loadavg();
   const revision = codeRevision();
@@ -244,7 +256,10 @@ async function main(): Promise<void> {
       process.stdout.write(`${report}\n(--quick: a smoke run with few samples; docs/benchmarks.md left as it was)\n`);
     } else {
       mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-      writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), report);
+      // The scale section is --scale's (its data takes minutes to build): kept as it was.
+      const previous = existsSync(path.join(ROOT, 'docs', 'benchmarks.md')) ? readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8') : '';
+      const scale = scaleSection(previous);
+      writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), scale === undefined ? report : `${report.trimEnd()}\n\n${scale}\n`);
       process.stdout.write(`${report}\nWritten to docs/benchmarks.md\n`);
     }
   } finally {

@@ -2,13 +2,16 @@
 // handler once with an event file, and prints {result, timings, maxRssBytes} as JSON. Plain
 // CommonJS on purpose: nothing is loaded besides Node and the bundle itself.
 //
-//   node scripts/lib/invoke-bundle.js <bundle.js> <handler export> <event.json> [timeout seconds]
+//   node scripts/lib/invoke-bundle.js <bundle.js> <handler export> <event.json> [timeout seconds] [tool name]
+//
+// With a tool name, the call is a tool call as AgentCore Gateway makes it (the name in the
+// client context): the answer is sized for a model.
 'use strict';
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 async function main() {
-  const [bundle, exportName = 'handler', eventFile, timeoutSeconds = '30'] = process.argv.slice(2);
+  const [bundle, exportName = 'handler', eventFile, timeoutSeconds = '30', toolName] = process.argv.slice(2);
   const event = JSON.parse(readFileSync(eventFile, 'utf8'));
   const beforeLoad = performance.now();
   const handler = require(path.resolve(bundle))[exportName];
@@ -24,6 +27,7 @@ async function main() {
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    ...(toolName ? { clientContext: { custom: { bedrockAgentCoreToolName: `bench___${toolName}` } } } : {}),
   });
   const done = performance.now();
   // Lambda refuses a synchronous response over 6 MB: so does this stand-in.

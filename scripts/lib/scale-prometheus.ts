@@ -1,8 +1,8 @@
 /**
  * A real Prometheus on 127.0.0.1 holding the workspace-scale dataset
- * (scripts/lib/scale-dataset.ts) of about `series` series, ending a minute ago so that the
- * tools' defaults (the last hour, now) read it: generated, backfilled with promtool, and
- * loaded; no scrape target and no rules.
+ * (scripts/lib/scale-dataset.ts) of about `series` series, from 10 minutes before it starts
+ * to 40 after, so that the tools' defaults (now, the last hour) read it for the whole run:
+ * generated, backfilled with promtool, and loaded; no scrape target and no rules.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 export interface ScalePrometheus extends LocalPrometheus {
   shape: ScaleShape;
-  /** The time of the last sample (Unix seconds). */
+  /** The time of the last sample (Unix seconds), 40 minutes after the start. */
   end: number;
   /** Wall-clock seconds: writing the data, promtool's backfill, Prometheus ready. */
   seconds: { generate: number; backfill: number; start: number };
@@ -31,7 +31,7 @@ export async function startScalePrometheus(series: number, options: { prometheus
   const dir = await mkdtemp(path.join(tmpdir(), 'scale-prometheus-'));
   const dataDir = path.join(dir, 'data');
   const openMetrics = path.join(dir, 'scale.om');
-  const end = Math.floor(Date.now() / 60_000) * 60 - 60;
+  const end = Math.floor(Date.now() / 60_000) * 60 + 40 * 60;
 
   let started = performance.now();
   const shape = await writeScaleOpenMetrics(series, end, openMetrics);
