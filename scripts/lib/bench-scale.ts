@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startScalePrometheus, type ScalePrometheus } from './scale-prometheus';
-import { SCALE_CALLS, measureCall, type CallMeasure } from './scale-calls';
+import { SCALE_CALLS, measureCall, measureMcpServer, type CallMeasure } from './scale-calls';
 
 const ROOT = path.join(__dirname, '..', '..');
 export const SCALE_BEGIN = '<!-- scale: npm run bench -- --scale -->';
@@ -21,6 +21,8 @@ interface SizeRun {
   target: number;
   prometheus: Pick<ScalePrometheus, 'shape' | 'seconds' | 'version'>;
   calls: CallMeasure[];
+  /** The local MCP server's peak memory over the broad calls. */
+  mcpPeakMb: number;
 }
 
 export async function runScaleBenchmark(log: (line: string) => void, revision: string): Promise<string> {
@@ -37,7 +39,9 @@ export async function runScaleBenchmark(log: (line: string) => void, revision: s
           log(`  ${call.name}: ${Math.round(measured.wallMs)} ms, ${measured.status}`);
           calls.push(measured);
         }
-        runs.push({ target, prometheus: { shape: prometheus.shape, seconds: prometheus.seconds, version: prometheus.version }, calls });
+        const mcp = await measureMcpServer(SCALE_CALLS.filter((call) => call.broad), prometheus.url, prometheus.end);
+        log(`  the local MCP server, every broad call: peak ${Math.round(mcp.peakMb)} MB`);
+        runs.push({ target, prometheus: { shape: prometheus.shape, seconds: prometheus.seconds, version: prometheus.version }, calls, mcpPeakMb: mcp.peakMb });
       } finally {
         await prometheus.stop();
       }
@@ -96,6 +100,8 @@ function render(runs: SizeRun[], revision: string): string {
   for (const r of runs) {
     lines.push(
       `### ${r.prometheus.shape.series.toLocaleString('en-US')} series`,
+      '',
+      `The local MCP server (stdio, holding what a 1,024 MB function would) answered every broad call with a peak of ${Math.round(r.mcpPeakMb)} MB (bound: 512 MB).`,
       '',
       '| call | answer | wall | Prometheus | ours | peak / memory | upstream | tokens | samples |',
       '|---|---|---|---|---|---|---|---|---|',

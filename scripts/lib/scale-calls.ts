@@ -7,7 +7,7 @@
  * test at 100,000 series (tests/integration/scale.test.ts).
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -179,5 +179,35 @@ export async function measureCall(call: ScaleCall, prometheusUrl: string, end: n
     };
   } finally {
     await proxy.stop();
+  }
+}
+
+/**
+ * The local MCP server (its bundle, over stdio, as a host runs it) answering `calls` against
+ * the Prometheus at `prometheusUrl`: its peak memory (VmHWM) once they are answered, and
+ * each answer's tokens. Outside Lambda it holds what a 1,024 MB function would.
+ */
+export async function measureMcpServer(calls: readonly ScaleCall[], prometheusUrl: string, end: number): Promise<{ peakMb: number; answers: { name: string; isError: boolean; tokens: number }[] }> {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(ROOT, 'dist', 'prometheus-tools-mcp.js')],
+    env: { ...(process.env as Record<string, string>), PROMETHEUS_URL: prometheusUrl, PROMETHEUS_SIGV4: 'false', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'scale', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    const answers: { name: string; isError: boolean; tokens: number }[] = [];
+    for (const call of calls) {
+      const result = await client.callTool({ name: call.tool, arguments: call.args(end) }, undefined, { timeout: 120_000 });
+      answers.push({ name: call.name, isError: result.isError === true, tokens: countTokens(JSON.stringify(result.content)) });
+    }
+    const status = readFileSync(`/proc/${transport.pid}/status`, 'utf8');
+    const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+    return { peakMb: peakKb / 1024, answers };
+  } finally {
+    await client.close();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SCALE_CALLS, measureCall, type CallMeasure } from '../../scripts/lib/scale-calls';
+import { SCALE_CALLS, measureCall, measureMcpServer, type CallMeasure } from '../../scripts/lib/scale-calls';
 import { startScalePrometheus, type ScalePrometheus } from '../../scripts/lib/scale-prometheus';
 
 /**
@@ -65,3 +65,11 @@ it('describes the 96,000-series metric from the index and one count: a sample pe
 it('counts the series of every metric in one query, a sample per series', () => {
   expect(measured.get('cardinality: top 10 metrics by series')!.samplesProcessed).toBe(prometheus.shape.series);
 });
+
+it('serves the same broad calls from the local MCP server within 512 MB', async () => {
+  const broad = SCALE_CALLS.filter((call) => call.broad);
+  const { peakMb, answers } = await measureMcpServer(broad, prometheus.url, prometheus.end);
+  expect(answers.map((a) => [a.name, a.isError])).toEqual(broad.map((call) => [call.name, false]));
+  for (const answer of answers) expect(answer.tokens).toBeLessThanOrEqual(20_000);
+  expect(peakMb).toBeLessThan(512);
+}, 120_000);
