@@ -17,7 +17,7 @@ afterEach(() => {
 /** T0 and the lookback before it: what an instant query at T0 reads. */
 const AT_T0 = 'between 2023-03-31T23:55:00Z and 2023-04-01T00:00:00Z';
 
-type Hinted = ReturnType<typeof envelopeOf> & { hints?: string[] };
+type Hinted = ReturnType<typeof envelopeOf> & { hints?: string[]; samples_processed?: number };
 
 async function query(args: Record<string, unknown>): Promise<Hinted> {
   return envelopeOf(await (await harness.handler('query'))(args, lambdaContext())) as Hinted;
@@ -92,12 +92,31 @@ describe('time', () => {
   it('a time with no data: when the metric was last seen', async () => {
     // An hour after the fixture's last sample (02:00).
     const result = await query({ query: 'up', time: FIXTURE_END + 3600 });
-    expect(result.hints).toEqual([
-      "metric 'up' has no samples between 2023-04-01T02:55:00Z and 2023-04-01T03:00:00Z; last seen between 2023-04-01T01:55:00Z and 2023-04-01T02:55:00Z",
-    ]);
+    // The fixture's last sample, to the second.
+    expect(result.hints).toEqual(["metric 'up' has no samples between 2023-04-01T02:55:00Z and 2023-04-01T03:00:00Z; last seen at 2023-04-01T02:00:00Z"]);
     // A binary search over 1h, 6h, 1d, 7d, 30d, 1y before the window: 7d, 6h, 1h.
-    expect(harness.front.requests.slice(3).map((r) => FIXTURE_END + 3600 - 300 - Number(r.params.start![0]))).toEqual([7 * 86_400, 6 * 3600, 3600]);
+    const ladder = harness.front.requests.slice(3, 6);
+    expect(ladder.map((r) => FIXTURE_END + 3600 - 300 - Number(r.params.start![0]))).toEqual([7 * 86_400, 6 * 3600, 3600]);
+    // That hour halved 10 times on the index (no samples), then one query for the last sample's time in what is left.
+    const narrowing = harness.front.requests.slice(6);
+    expect(narrowing.map((r) => r.endpoint)).toEqual([...Array(10).fill('label/__name__/values'), 'query']);
+    expect(narrowing.at(-1)!.params.query![0]).toMatch(/^max\(max_over_time\(timestamp\(\{__name__="up"\}\)\[\d+s:300s\]\)\)$/);
+    // Its cost: a sample per series of up per step.
+    expect(result.samples_processed).toBeGreaterThan(0);
     expect((await query({ query: 'up', time: '2023-04-01T02:00:00Z' })).data.result).toHaveLength(3);
+  });
+
+  it('a discovery call, which reads no samples: the index narrows when it was last seen', async () => {
+    const discovery = await harness.handler('discovery');
+    // An hour after the fixture's end: up's last sample (02:00) ends the index's last block, so the hour the
+    // ladder found, halved 10 times, brackets it to 3.5 s.
+    const result = envelopeOf(await discovery({ operation: 'list_labels', match: 'up{job="node"}', start: FIXTURE_END + 3600, end: FIXTURE_END + 7200 }, lambdaContext())) as Hinted;
+    expect(result.hints).toEqual([
+      "metric 'up' has no samples between 2023-04-01T03:00:00Z and 2023-04-01T04:00:00Z; last seen between 2023-04-01T02:00:00Z and 2023-04-01T02:00:04Z",
+    ]);
+    // No query: the discovery tools read the index only.
+    expect(harness.front.requests.map((r) => r.endpoint)).not.toContain('query');
+    expect(result.samples_processed).toBeUndefined();
   });
 
   it('a time before the data: when it was first seen', async () => {
