@@ -60,7 +60,7 @@ export const describeMetric = defineOperation({
       labels: TObject({}, { description: 'Label name → number of distinct values in the window, sorted by name; __name__ left out.' }),
       first_seen: Optional(TNumber({ description: 'Unix seconds: the metric is in the index from about then (to within seen_precision).' })),
       last_seen: Optional(TNumber({ description: 'Unix seconds: the metric is in the index until about then (to within seen_precision).' })),
-      seen_precision: Optional(TNumber({ description: "Seconds first_seen and last_seen may be off by (a 256th of the window), or the index blocks' bounds where coarser." })),
+      seen_precision: Optional(TNumber({ description: "A 256th of the window: first_seen and last_seen are that close where the index's blocks are that fine; else to the blocks' bounds." })),
       window: TObject({ start: TNumber(), end: TNumber() }, { description: 'The window read (Unix seconds).' }),
     },
     "The metric's metadata, labels and when it was seen in the window.",
@@ -101,12 +101,14 @@ export const describeMetric = defineOperation({
         ctx,
       ),
     ]);
-    const names = labelsAnswer.data.filter((name) => name !== '__name__').sort(compareText);
+    // A name the index gives goes into a path: `.` and `..` would change it (a UTF-8 name is percent-encoded).
+    const names = labelsAnswer.data.filter((name) => name !== '__name__' && name !== '.' && name !== '..').sort(compareText);
     const valueAnswers = await inBatches(names, 4, (name) => client.call<string[]>(`label/${encodeURIComponent(name)}/values`, window, ctx));
     const counts = new Map(names.map((name, i) => [name, valueAnswers[i]!.cut?.total ?? valueAnswers[i]!.data.length]));
     const typeValues = (name: string) => (names.includes(name) ? valueAnswers[names.indexOf(name)]!.data : []);
     const activeSeries = instantValue(now_.data);
-    const exists = names.length > 0 || activeSeries !== undefined;
+    // In the index in the window (a recording rule's series may have __name__ alone), or written at its end.
+    const exists = labelsAnswer.data.length > 0 || activeSeries !== undefined;
     // CloudWatch answers at most 10 discovery requests a second per account: fewer halvings there.
     const seen = exists ? await seenInWindow(client, ctx, selector, start, end, cloudWatch ? CLOUDWATCH_SEEN_HALVINGS : SEEN_HALVINGS) : {};
     const typed = metadata === undefined ? labelledType(typeValues('__type__'), typeValues('__temporality__')) : metadataFields(args.metric, metadata);
@@ -171,8 +173,11 @@ const CLOUDWATCH_SEEN_HALVINGS = 4;
 /**
  * When the metric was first and last seen in the window, from Prometheus' index (which
  * series exist in a time range: no samples read), by halving the window `halvings` times
- * from each side: to within window / 2^halvings, or to the bounds of the index's
- * blocks where those are coarser (2 h on Prometheus).
+ * from each side: to within window / 2^halvings where the index's blocks are that fine.
+ * The index knows which blocks hold a series, not when in them its samples are: where a
+ * block is longer than that (2 h on Prometheus, longer once compacted), first_seen may be
+ * as early as the start of the block holding the first sample and last_seen as late as the
+ * end of the block holding the last (the README says so).
  */
 async function seenInWindow(
   client: PrometheusClient,

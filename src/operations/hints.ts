@@ -21,10 +21,12 @@ import type { OperationContext } from './types';
 export const HINT_CALLS = ['label/values', 'labels'] as const satisfies readonly Call[];
 
 const MAX_CALLS = 8;
-/** Index look-ups that narrow "last seen", beyond MAX_CALLS: each halves the bracket the ladder found. */
-const LAST_SEEN_HALVINGS = 10;
-/** Steps at most of the query that reads the last sample's time in that bracket: its cost, a sample per series each. */
-const LAST_SEEN_STEPS = 1000;
+/**
+ * Steps at most of the query that reads the last sample's time in the ladder's bracket: its
+ * cost is a sample per series per step (an hour: 12 steps of 5 minutes, exact; a year: 60
+ * steps of 6 days, to within one).
+ */
+const LAST_SEEN_STEPS = 60;
 const MAX_SIMILAR = 5;
 const MAX_VALUES = 10;
 /** Prometheus' (and AMP's) lookback: an instant selector reads the 5m before each evaluation. */
@@ -195,32 +197,27 @@ class Probe {
   }
 
   /**
-   * When `selector` was last seen in `span` (which has data, and none after it up to the
-   * span's end): the index halved LAST_SEEN_HALVINGS times from the end (no samples read),
-   * then, where the operation may query, one query for the latest sample's own time in
-   * what is left, `max(max_over_time(timestamp(…)[W:R]))`: exact while the step R is within
-   * the 5-minute lookback, else to within R, at a sample per series per step (at most
-   * LAST_SEEN_STEPS). Undefined `at`: the bracket is what is known.
+   * The time of `selector`'s last sample in `span` (which has data, and none after it up to
+   * the span's end), where the operation may query: one `max(max_over_time(timestamp(…)[W:R]))`
+   * over the span, at most LAST_SEEN_STEPS steps, so its cost is a sample per series per step.
+   * Exact while the step R is within the 5-minute lookback; for a longer span, to within R
+   * (for data written at least every 5 minutes: the step before the last sample sees one).
+   * Prometheus' index cannot do better: it knows which blocks hold a series, not when in
+   * them its samples are. Undefined where the operation does not query (discovery) or on
+   * CloudWatch (10 discovery requests a second; a query of its own name rule).
    */
-  async lastSeen(selector: string, span: Span): Promise<{ at?: number; within?: number; lo: number; hi: number }> {
-    let [lo, hi] = [span.start, span.end];
-    for (let i = 0; i < LAST_SEEN_HALVINGS; i++) {
-      const mid = (lo + hi) / 2;
-      const answer = await this.client.call<string[]>('label/__name__/values', [['match[]', selector], ['start', formatSeconds(mid)], ['end', formatSeconds(hi)]], this.ctx);
-      if (answer.data.length > 0) lo = mid;
-      else hi = mid;
-    }
-    if (this.client.cloudWatch || this.ctx.calls?.has('query') !== true) return { lo, hi };
-    const step = Math.max(LOOKBACK, Math.ceil((hi - lo + 2 * LOOKBACK) / LAST_SEEN_STEPS / 60) * 60);
-    const at = Math.ceil(hi / step) * step + step;
-    const width = Math.ceil((at - lo + step) / step) * step;
+  async lastSeen(selector: string, span: Span): Promise<{ at: number; within?: number } | undefined> {
+    if (this.client.cloudWatch || this.ctx.calls?.has('query') !== true) return undefined;
+    const step = Math.max(LOOKBACK, Math.ceil((span.end - span.start) / LAST_SEEN_STEPS / 60) * 60);
+    const at = Math.ceil(span.end / step) * step;
+    const width = Math.ceil((at - span.start) / step) * step;
     const answer = await this.client.call<{ result?: { value: [number, string] }[] }>(
       'query',
       [['query', `max(max_over_time(timestamp(${selector})[${width}s:${step}s]))`], ['time', formatSeconds(at)]],
       this.ctx,
     );
     const value = Number(answer.data.result?.[0]?.value[1]);
-    return Number.isFinite(value) ? { at: value, ...(step > LOOKBACK ? { within: step } : {}), lo, hi } : { lo, hi };
+    return Number.isFinite(value) ? { at: value, ...(step > LOOKBACK ? { within: step } : {}) } : undefined;
   }
 
   private get(endpoint: string, match: readonly string[], span: Span | undefined): Promise<string[]> {
@@ -345,13 +342,10 @@ async function outside(what: string, selector: string, span: Span, place: string
   const before = await nearest(ladder, (k) => probe.has(selector, { start: span.start - ladder[k]!, end: span.start }));
   if (before !== undefined) {
     const to = before === 0 ? span.start : span.start - ladder[before - 1]!;
-    // The ladder's bracket, narrowed: to the sample where the operation may query, else by the index.
+    // The ladder's bracket, narrowed to the sample where the operation may query.
     const seen = await probe.lastSeen(selector, { start: span.start - ladder[before]!, end: to }).catch(() => undefined);
-    if (seen?.at !== undefined) {
-      return `${what} has no samples ${place}; last seen at ${iso(seen.at)}${seen.within === undefined ? '' : ` (to within ${duration(seen.within)})`}`;
-    }
-    const [lo, hi] = seen === undefined ? [span.start - ladder[before]!, to] : [seen.lo, seen.hi];
-    return `${what} has no samples ${place}; last seen between ${iso(lo)} and ${iso(hi)}`;
+    if (seen !== undefined) return `${what} has no samples ${place}; last seen at ${iso(seen.at)}${seen.within === undefined ? '' : ` (to within ${duration(seen.within)})`}`;
+    return `${what} has no samples ${place}; last seen between ${iso(span.start - ladder[before]!)} and ${iso(to)}`;
   }
   if (span.end < nowSeconds() - LOOKBACK) {
     const after = await nearest(ladder, (k) => probe.has(selector, { start: span.end, end: span.end + ladder[k]! }));

@@ -128,9 +128,15 @@ export async function runPromQL(call: PromQLCall, ctx: OperationContext): Promis
     throw narrowed(error, call);
   });
   const limited = applyLimits(answer.data, { maxSeries: args.max_series, maxPoints: args.max_points });
-  const notes = [...truncationNotes([answer], narrowing(call, answer.data), 'series'), ...limited.notes];
+  const notes = [
+    ...truncationNotes([answer], narrowing(call, answer.data), 'series'),
+    ...limited.notes,
+    // max_series ranks what it sees: of a cut answer, the series kept.
+    ...(answer.cut !== undefined && args.max_series !== undefined ? [`max_series ranked the ${answer.cut.kept.toLocaleString('en-US')} series kept`] : []),
+  ];
   const count = Array.isArray(limited.data.result) ? limited.data.result.length : 1;
-  const hints = count === 0 && Array.isArray(answer.data.result) ? await emptyResultHints(args.query, client, ctx, params) : [];
+  // An answer cut to no whole series (each larger than the function holds) is not empty: no hints.
+  const hints = count === 0 && Array.isArray(answer.data.result) && answer.cut === undefined ? await emptyResultHints(args.query, client, ctx, params) : [];
   // A model's answer is compact by default; a direct invocation's is Prometheus' own.
   const format = (args.format as Format | undefined) ?? (ctx.toolCall ? 'compact' : 'prometheus');
   // Exact values asked for (prometheus) stay exact in the summary an answer over budget degrades to.

@@ -61,11 +61,19 @@ export class ArrayCut {
   private readonly suffix: Buffer[] = [];
   private total = 0;
   private bytes = 0;
+  /** Bytes held outside the array (before and after it). */
+  private otherBytes = 0;
+  /** More than maxOtherBytes outside the array (an answer without it, or a huge rest): not one to hold. */
+  overflowed = false;
 
-  /** `path`: the keys from the answer's root to the array, e.g. ['data', 'result']. */
+  /**
+   * `path`: the keys from the answer's root to the array, e.g. ['data', 'result'];
+   * `keepBytes`: what of the array is kept; `maxOtherBytes`: what is held of the rest.
+   */
   constructor(
     private readonly path: readonly string[],
     private readonly keepBytes: number,
+    private readonly maxOtherBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   push(chunk: Buffer): void {
@@ -102,7 +110,7 @@ export class ArrayCut {
         this.levels.push({ array: c === OPEN_ARRAY, expectKey: c === OPEN_OBJECT });
         if (c === OPEN_ARRAY && this.arrayDepth === -1 && this.isTarget()) {
           // The array itself: what came before it, its `[` included, is the prefix.
-          this.prefix.push(chunk.subarray(from, i + 1));
+          this.hold(this.prefix, chunk.subarray(from, i + 1));
           from = i + 1;
           this.arrayDepth = this.levels.length;
         }
@@ -134,6 +142,7 @@ export class ArrayCut {
   }
 
   end(): CutAnswer {
+    if (this.overflowed) throw new RangeError(`more than ${this.maxOtherBytes} bytes outside the array`);
     if (this.arrayDepth !== -2) {
       if (this.arrayDepth === -1 && this.levels.length === 0) {
         // No such array (an error answer, a scalar result): the whole answer is the prefix.
@@ -146,6 +155,13 @@ export class ArrayCut {
     this.kept.forEach((element, index) => parts.push(...(index === 0 ? [element] : [Buffer.from(','), element])));
     parts.push(...this.suffix);
     return { json: JSON.parse(Buffer.concat(parts).toString('utf8')), total: this.total, kept: this.kept.length, bytes: this.bytes };
+  }
+
+  /** Holds a run of bytes outside the array, up to maxOtherBytes. */
+  private hold(parts: Buffer[], run: Buffer): void {
+    this.otherBytes += run.length;
+    if (this.otherBytes > this.maxOtherBytes) this.overflowed = true;
+    else parts.push(Buffer.from(run));
   }
 
   /** Whether the array just opened is at the path: its parents' keys are the path's. */
@@ -194,8 +210,8 @@ export class ArrayCut {
   private flush(chunk: Buffer, from: number): void {
     if (from >= chunk.length) return;
     const run = chunk.subarray(from);
-    if (this.arrayDepth === -1) this.prefix.push(Buffer.from(run));
-    else if (this.arrayDepth === -2) this.suffix.push(Buffer.from(run));
+    if (this.arrayDepth === -1) this.hold(this.prefix, run);
+    else if (this.arrayDepth === -2) this.hold(this.suffix, run);
     else if (this.inElement && this.keeping) {
       this.elementBytes += run.length;
       if (this.keptBytes + this.elementBytes > this.keepBytes) {

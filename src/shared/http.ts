@@ -76,8 +76,12 @@ export function send(request: HttpRequest, options: SendOptions): Promise<HttpRe
       const stream: Readable = gzipped ? res.pipe(createGunzip()) : res;
       const status = res.statusCode ?? 0;
       if (options.cut !== undefined && status >= 200 && status < 300) {
-        const reader = new ArrayCut(options.cut.path, options.cut.keepBytes);
-        stream.on('data', (chunk: Buffer) => reader.push(chunk));
+        // What comes outside the array (an answer without it, a long list of warnings) is held up to maxBytes, as any answer.
+        const reader = new ArrayCut(options.cut.path, options.cut.keepBytes, options.maxBytes);
+        stream.on('data', (chunk: Buffer) => {
+          reader.push(chunk);
+          if (reader.overflowed) fail(new ResponseTooLargeError(options.maxBytes));
+        });
         stream.on('error', fail);
         res.on('error', fail);
         stream.on('end', () => {

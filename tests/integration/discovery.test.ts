@@ -403,6 +403,30 @@ describe('list_metrics top: where the series are', () => {
       series: { up: 2 },
     });
   });
+
+  it('counts each match selector on its own: series of two metrics with the same labels do not hide each other', async () => {
+    const listMetrics = await harness.handler('list-metrics');
+    // up{job="node"} and node_memory_MemAvailable_bytes have the same instance and job labels: in one `or`,
+    // PromQL would keep only one of each pair.
+    const memory = family('node_memory_MemAvailable_bytes').series.length;
+    expect(envelopeOf(await listMetrics({ top: 10, match: ['up', 'node_memory_MemAvailable_bytes'], end: FIXTURE_END }, lambdaContext())).data).toEqual({
+      metrics: ['up', 'node_memory_MemAvailable_bytes'],
+      total: 2,
+      truncated: false,
+      series: { up: family('up').series.length, node_memory_MemAvailable_bytes: memory },
+    });
+    expect(harness.front.requests.map((r) => r.params.query![0])).toEqual([
+      'topk(10, count by (__name__) (up))',
+      'topk(10, count by (__name__) (node_memory_MemAvailable_bytes))',
+    ]);
+    // search keeps the names counted that contain it.
+    expect(envelopeOf(await listMetrics({ top: 10, match: ['up', 'node_memory_MemAvailable_bytes'], search: 'MEMORY', end: FIXTURE_END }, lambdaContext())).data).toEqual({
+      metrics: ['node_memory_MemAvailable_bytes'],
+      total: 1,
+      truncated: false,
+      series: { node_memory_MemAvailable_bytes: memory },
+    });
+  });
 });
 
 describe('hints on an empty discovery answer', () => {

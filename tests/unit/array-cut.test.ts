@@ -65,6 +65,18 @@ describe('ArrayCut', () => {
     expect(cut(error, ['data', 'result'], 10)).toEqual({ json: JSON.parse(error), total: 0, kept: 0, bytes: error.length });
   });
 
+  it('holds at most maxOtherBytes outside the array: an answer without it, or a long rest, overflows', () => {
+    const warnings = Array.from({ length: 50 }, (_, i) => `warning ${i}`);
+    const text = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ a: 1 }] }, warnings });
+    const reader = new ArrayCut(['data', 'result'], 1000, 200);
+    reader.push(Buffer.from(text));
+    expect(reader.overflowed).toBe(true);
+    expect(() => reader.end()).toThrow(RangeError);
+    const within = new ArrayCut(['data', 'result'], 1000, text.length);
+    within.push(Buffer.from(text));
+    expect(within.end().json).toEqual(JSON.parse(text));
+  });
+
   it('refuses an answer cut short', () => {
     expect(() => cut('{"status":"success","data":{"result":[{"a":1},', ['data', 'result'], 100)).toThrow(SyntaxError);
   });

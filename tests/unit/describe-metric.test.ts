@@ -127,6 +127,14 @@ it('places the last sample of a metric gone before the end to within a 256th of 
   expect(endpoints().filter((e) => e === 'label/__name__/values')).toHaveLength(16);
 });
 
+it("finds a series with a name alone (a recording rule's), written before the end", async () => {
+  metadata = {};
+  model = [{ labels: { __name__: 'job:requests:rate5m' }, from: S, to: S + 3600 }];
+  const result = await describeMetric.run({ metric: 'job:requests:rate5m', start: S, end: E }, local());
+  expect(result.data).toMatchObject({ series: 0, labels: {}, first_seen: S });
+  expect(result.extra).toBeUndefined();
+});
+
 describe('on AMP', () => {
   const amp = mockClient(AmpClient);
   beforeEach(() => {

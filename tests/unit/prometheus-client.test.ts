@@ -257,6 +257,12 @@ describe('PrometheusClient', () => {
     expect(answer).toEqual({ data: { resultType: 'vector', result: result.slice(0, 2) }, bytes: Buffer.byteLength(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } })), cut: { total: 10, kept: 2 } });
   });
 
+  it('refuses a query answer whose rest, outside its series, is larger than the limit', async () => {
+    const { server, call } = await setup([ok({ resultType: 'vector', result: [] }, { warnings: ['w'.repeat(5000)] })], { maxResponseBytes: 1024 });
+    stop = server.stop;
+    await expect(call()).rejects.toThrow('the Prometheus answer is larger than 1024 bytes');
+  });
+
   it('refuses an answer larger than the limit where it has no array to cut (metadata, rules, alerts)', async () => {
     const { server, client } = await setup([ok({ up: [{ type: 'gauge', help: 'x'.repeat(5000), unit: '' }] })], { maxResponseBytes: 1024 });
     stop = server.stop;
