@@ -70,34 +70,15 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   }
   await writeFile(path.join(dir, 'prometheus.yml'), [...config, ''].join('\n'));
 
-  const port = await freePort();
-  const child = spawn(
-    prometheusBin,
-    [
-      // Relative to the working directory, so the rules API names each file as written (as AMP names a namespace).
-      '--config.file=prometheus.yml',
-      `--storage.tsdb.path=${dataDir}`,
-      // The fixture lies in 2023: keep it, whatever today's date.
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-      ...(options.flags ?? []),
-    ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-
-  const url = `http://127.0.0.1:${port}`;
+  const { child, url, log } = await spawnPrometheus(prometheusBin, dir, dataDir, options.flags ?? []);
   const stop = async () => {
     await stopProcess(child);
     if (target !== undefined) await new Promise<void>((resolve) => target.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
-    if (target !== undefined) await waitForLiveData(child, url, () => stderr);
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, log);
+    if (target !== undefined) await waitForLiveData(child, url, log);
     const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
     return { url, version: info.data.version, stop };
   } catch (error) {
@@ -140,6 +121,32 @@ async function waitForLiveData(child: ChildProcess, url: string, log: () => stri
     },
     log,
   );
+}
+
+/**
+ * Prometheus on a free loopback port, run in `dir` (its prometheus.yml, and rule files named
+ * as written there) over `dataDir`, kept whatever the data's age; `log`: the end of its stderr.
+ */
+export async function spawnPrometheus(bin: string, dir: string, dataDir: string, flags: readonly string[] = []): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+  const port = await freePort();
+  const child = spawn(
+    bin,
+    [
+      // Relative to the working directory, so the rules API names each file as written (as AMP names a namespace).
+      '--config.file=prometheus.yml',
+      `--storage.tsdb.path=${dataDir}`,
+      // The fixture lies in 2023: keep it, whatever today's date.
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      ...flags,
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  return { child, url: `http://127.0.0.1:${port}`, log: () => stderr };
 }
 
 /** Waits until `ready` holds, failing when the process exits or after 30 s (with its log). */

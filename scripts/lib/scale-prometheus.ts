@@ -4,13 +4,12 @@
  * to 40 after, so that the tools' defaults (now, the last hour) read it for the whole run:
  * generated, backfilled with promtool, and loaded; no scrape target and no rules.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port';
-import { get, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
+import { get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
 import { writeScaleOpenMetrics, type ScaleShape } from './scale-dataset';
 
 const run = promisify(execFile);
@@ -44,32 +43,17 @@ export async function startScalePrometheus(series: number, options: { prometheus
 
   started = performance.now();
   await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
-  const port = await freePort();
-  const child = spawn(
-    prometheusBin,
-    [
-      '--config.file=prometheus.yml',
-      `--storage.tsdb.path=${dataDir}`,
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const { child, url, log } = await spawnPrometheus(prometheusBin, dir, dataDir);
   const stop = async () => {
     await stopProcess(child);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, log);
     await waitFor(
       child,
       async () => (JSON.parse((await get(`${url}/api/v1/query?query=count(kube_pod_info)&time=${end}`)).body) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] === String(shape.pods),
-      () => stderr,
+      log,
     );
     const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
     return { url, version: info.data.version, stop, shape, end, pid: child.pid!, seconds: { generate, backfill, start: (performance.now() - started) / 1000 } };

@@ -6,14 +6,13 @@
  * alert tasks read them). As scripts/lib/local-prometheus.ts does for the fixture, whose
  * options take only linear fixture families over four hours.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port';
-import { get, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
+import { get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
 import { generateWorkspace, metadataExposition, workspaceShape, writeOpenMetrics, type Workspace, type WorkspaceShape } from './workspace-dataset';
 import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules';
 
@@ -69,25 +68,14 @@ export async function startWorkspacePrometheus(seed?: number): Promise<Workspace
     ].join('\n'),
   );
 
-  const port = await freePort();
-  const child = spawn(
-    prometheusBin,
-    ['--config.file=prometheus.yml', `--storage.tsdb.path=${dataDir}`, '--storage.tsdb.retention.time=100y', `--web.listen-address=127.0.0.1:${port}`],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-
-  const url = `http://127.0.0.1:${port}`;
+  const { child, url, log } = await spawnPrometheus(prometheusBin, dir, dataDir);
   const stop = async () => {
     await stopProcess(child);
     await new Promise<void>((resolve) => target.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, () => stderr);
+    await waitFor(child, async () => (await get(`${url}/-/ready`)).status === 200, log);
     await waitFor(
       child,
       async () => {
@@ -101,7 +89,7 @@ export async function startWorkspacePrometheus(seed?: number): Promise<Workspace
           RULE_METRICS.every((name) => names.data.includes(name))
         );
       },
-      () => stderr,
+      log,
     );
     const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
     return {
