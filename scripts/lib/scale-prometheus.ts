@@ -4,15 +4,11 @@
  * to 40 after, so that the tools' defaults (now, the last hour) read it for the whole run:
  * generated, backfilled with promtool, and loaded; no scrape target and no rules.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
+import { backfill, get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
 import { writeScaleOpenMetrics, type ScaleShape } from './scale-dataset';
-
-const run = promisify(execFile);
 
 export interface ScalePrometheus extends LocalPrometheus {
   shape: ScaleShape;
@@ -36,10 +32,7 @@ export async function startScalePrometheus(series: number, options: { prometheus
   const shape = await writeScaleOpenMetrics(series, end, openMetrics);
   const generate = (performance.now() - started) / 1000;
 
-  started = performance.now();
-  await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', openMetrics, dataDir], { maxBuffer: 64 * 1024 * 1024 });
-  const backfill = (performance.now() - started) / 1000;
-  await rm(openMetrics);
+  const backfilled = await backfill(promtoolBin, openMetrics, dataDir);
 
   started = performance.now();
   await writeFile(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
@@ -56,7 +49,7 @@ export async function startScalePrometheus(series: number, options: { prometheus
       log,
     );
     const info = JSON.parse((await get(`${url}/api/v1/status/buildinfo`)).body) as { data: { version: string } };
-    return { url, version: info.data.version, stop, shape, end, pid: child.pid!, seconds: { generate, backfill, start: (performance.now() - started) / 1000 } };
+    return { url, version: info.data.version, stop, shape, end, pid: child.pid!, seconds: { generate, backfill: backfilled, start: (performance.now() - started) / 1000 } };
   } catch (error) {
     await stop();
     throw error;

@@ -6,17 +6,13 @@
  * alert tasks read them). As scripts/lib/local-prometheus.ts does for the fixture, whose
  * options take only linear fixture families over four hours.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
+import { backfill, get, spawnPrometheus, stopProcess, waitFor, type LocalPrometheus } from './local-prometheus';
 import { generateWorkspace, metadataExposition, workspaceShape, writeOpenMetrics, type Workspace, type WorkspaceShape } from './workspace-dataset';
 import { RULE_FILES, RULE_METRICS, toRuleFile } from '../../tests/fixtures/rules';
-
-const run = promisify(execFile);
 
 export interface WorkspacePrometheus extends LocalPrometheus {
   workspace: Workspace;
@@ -37,10 +33,7 @@ export async function startWorkspacePrometheus(seed?: number): Promise<Workspace
   writeOpenMetrics(workspace, openMetrics);
   const generate = (performance.now() - started) / 1000;
 
-  started = performance.now();
-  await run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', openMetrics, dataDir], { maxBuffer: 64 * 1024 * 1024 });
-  const backfill = (performance.now() - started) / 1000;
-  await rm(openMetrics);
+  const backfilled = await backfill(promtoolBin, openMetrics, dataDir);
 
   started = performance.now();
   const exposition = metadataExposition(workspace);
@@ -98,7 +91,7 @@ export async function startWorkspacePrometheus(seed?: number): Promise<Workspace
       stop,
       workspace,
       shape: workspaceShape(workspace),
-      seconds: { generate, backfill, start: (performance.now() - started) / 1000 },
+      seconds: { generate, backfill: backfilled, start: (performance.now() - started) / 1000 },
     };
   } catch (error) {
     await stop();
