@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REGISTRY } from '../../src/operations';
+import { TOOLS } from '../../src/tools';
 import { toolDefinitions, toolDefinitionsFor, type Deployment, type ToolInputSchema } from '../../src/shared/tools';
 
 /**
@@ -16,7 +16,7 @@ export const TOOLS_FILE = path.join(ROOT, 'tools.json');
 export const TEMPLATE_FILE = path.join(ROOT, 'template.yaml');
 
 export function renderToolsJson(): string {
-  return `${JSON.stringify(toolDefinitions(REGISTRY), null, 2)}\n`;
+  return `${JSON.stringify(toolDefinitions(TOOLS), null, 2)}\n`;
 }
 
 /** template.yaml with its generated block rewritten from the current definitions. */
@@ -40,12 +40,11 @@ const GATEWAY_DEPLOYMENT: Deployment = {
  * state, in one line of the first tool's description.
  */
 export const GATEWAY_CONVENTIONS =
-  'All tools: start with list_metrics, then list_labels/label_values; times are RFC3339, Unix seconds, now-1h or 1h (ago); ' +
-  'format compact (default; values to `precision` significant digits), summary (min/max/avg) or prometheus (unchanged); errors are {"status":"error","error":{"type","message"}}; ' +
-  '"truncated" comes with a "note".';
+  'All tools: times are RFC3339, Unix seconds or a duration ago (1h); an answer cut to fit has a "note" on narrowing, an empty one "hints"; ' +
+  'errors are {"status":"error","error":{…}}.';
 
 export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'utf8')): string {
-  const tools = toolDefinitionsFor(GATEWAY_DEPLOYMENT, toolDefinitions(REGISTRY));
+  const tools = toolDefinitionsFor(GATEWAY_DEPLOYMENT, toolDefinitions(TOOLS));
   // JSON is YAML: one flow-style line per tool keeps the blocks readable and diffable.
   const withConditions = replaceBlock(template, 'TOOL CONDITIONS', (indent) =>
     tools.map((tool) => `${indent}${conditionName(tool.name)}: ${JSON.stringify(enabledCondition(tool.name))}`),

@@ -1,10 +1,12 @@
-import { enabledOperations } from '../operations';
 import { config } from '../shared/config';
 import { createHandler } from '../shared/handler';
+import { enabledTools, operationsOf } from '../tools';
 
 /**
  * The unified interface: routes by the `operation` argument (the seed's backward-
- * compatible router) or, through AgentCore Gateway, by the tool name, among the
- * operations ENABLED_TOOLS allows (all by default).
+ * compatible router) or, on a tool call (AgentCore Gateway, the local MCP server), by the
+ * tool and its arguments, among the tools ENABLED_TOOLS allows (all by default) and the
+ * operations behind them.
  */
-export const handler = createHandler(enabledOperations(config.enabledTools));
+const tools = enabledTools(config.enabledTools);
+export const handler = createHandler(operationsOf(tools), tools);

@@ -1,6 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import type { Context } from 'aws-lambda';
-import type { Envelope } from '../shared/responses';
+import { toolText, type Envelope } from '../shared/responses';
+import { replacedBy } from '../tools/replaced';
 import { config } from '../shared/config';
 import { toolDefinitionsFor } from '../shared/tools';
 import TOOLS from '../../tools.json';
@@ -34,14 +35,9 @@ const TOOL_TIMEOUT_MS = 60_000;
  * the tool list (a test holds both together to 2,000 tokens, this to 250).
  */
 export const INSTRUCTIONS =
-  'Prometheus tools. Workflow: list_metrics finds metric names, list_labels and label_values their labels and ' +
-  'values (describe_metric: one metric in detail), then query (one instant) or range_query (over time); list_alerts and list_rules show what alerts; ' +
-  'server_info helps when calls fail. Times: RFC3339, Unix seconds, now-1h, or a duration meaning that long ago ' +
-  '(1h). Discovery tools (list_metrics, list_labels, label_values, series) read the last hour unless given start (30d). ' +
-  'format: prometheus (unchanged), compact (default; values to `precision` significant digits) or summary (per series ' +
-  'first, last, min, max, avg). Answers are envelopes, {"status":"success","data":…} or {"status":"error","error":{"type","message"}} ' +
-  'whose message says what to fix; "truncated": true comes with a "note" on narrowing the request; an empty ' +
-  'answer comes with "hints" (what matched nothing, similar names and values, when data was last seen).';
+  'Prometheus metrics: discover what exists, query it with PromQL, alerts for what fires. Times: RFC3339, Unix ' +
+  'seconds or a duration ago (1h). An answer cut to fit has a note on narrowing; an empty one, hints. query also ' +
+  'takes max_series, max_points and precision (significant digits, default 4).';
 
 /**
  * 2026-07-28 cache hints: the tool list and the discover answer change only when the
@@ -89,15 +85,20 @@ export function createMcpServer(): Server {
     // specification (tools, Error Handling) answers an unknown tool with a JSON-RPC error,
     // -32602 Invalid params, not a tool result.
     if (!outputSchemas.has(name)) {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}. tools/list lists the ones this server has: ${listed}`);
+      const instead = replacedBy(name);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `${instead === undefined ? `Unknown tool: ${name}.` : `Unknown tool: ${instead}.`} tools/list lists the ones this server has: ${listed}`,
+      );
     }
     const { handler: route } = await (router ??= import('../handlers/integration'));
     const envelope = (await route(args ?? {}, toolContext(name))) as Envelope;
-    // Structured results: the envelope as data (it matches the tool's outputSchema), and
-    // as text for clients that read only text; projected for the connection's revision.
+    // Structured results: the envelope as data (it matches the tool's outputSchema), and as
+    // text what the model reads: the data alone, or the error's message (toolText); isError
+    // says which. Projected for the connection's revision.
     return server.projectCallToolResult(
       {
-        content: [{ type: 'text', text: JSON.stringify(envelope) }],
+        content: [{ type: 'text', text: toolText(envelope) }],
         structuredContent: envelope as unknown as Record<string, unknown>,
         isError: envelope.status === 'error',
       },
@@ -110,7 +111,10 @@ export function createMcpServer(): Server {
 /** As the router reads ENABLED_TOOLS, failing at start on a name it does not know. */
 function enabledTools(all: Tool[], enabled: ReadonlySet<string> | undefined): Tool[] {
   const unknown = [...(enabled ?? [])].filter((name) => !all.some((tool) => tool.name === name));
-  if (unknown.length > 0) throw new Error(`environment variable ENABLED_TOOLS names unknown tools: ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    const why = unknown.map((name) => replacedBy(name) ?? name).join('; ');
+    throw new Error(`environment variable ENABLED_TOOLS names unknown tools: ${why} (tools: ${all.map((tool) => tool.name).join(', ')})`);
+  }
   return all.filter((tool) => enabled?.has(tool.name) ?? true);
 }
 
@@ -132,6 +136,7 @@ function toolContext(toolName: string): Context {
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
-    clientContext: { client: {} as never, env: {} as never, custom: { bedrockAgentCoreToolName: `local___${toolName}` } },
+    // envelope: the whole envelope back (for structuredContent), not the gateway's data alone.
+    clientContext: { client: {} as never, env: {} as never, custom: { bedrockAgentCoreToolName: `local___${toolName}`, envelope: true } },
   };
 }

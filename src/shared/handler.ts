@@ -3,7 +3,9 @@ import { config } from './config';
 import { AppError, InternalError, PrometheusApiError, ValidationError } from './errors';
 import { instrument, logger, metrics, MetricUnit, type LambdaHandler } from './observability';
 import type { Operation, OperationContext } from '../operations/types';
-import { eventArguments, eventShape, toResult, type ApiResult, type Envelope } from './responses';
+import type { Tool } from '../tools/types';
+import { replacedBy } from '../tools/replaced';
+import { eventArguments, eventShape, toolAnswer, toResult, type ApiResult, type Envelope, type SuccessEnvelope } from './responses';
 import { fitToBudget, type Budget } from './result-size';
 import { assertNoDangerousPatterns, assertRegionAllowed, assertWorkspaceAllowed } from './security';
 import { validateArgs } from './schemas';
@@ -22,10 +24,12 @@ export type OperationsHandler = LambdaHandler<unknown, HandlerResult> & { operat
 /**
  * Builds a Lambda handler serving `operations` (only these are bundled with it). With
  * one, it serves that one; with several, it routes: the operation comes from the
- * `operation` argument or, through AgentCore Gateway, from the tool name.
+ * `operation` argument (a direct invoke) or, on a tool call (AgentCore Gateway, the local
+ * MCP server), from the tool `tools` names and its arguments.
  */
-export function createHandler(operations: readonly Operation[]): OperationsHandler {
+export function createHandler(operations: readonly Operation[], tools: readonly Tool[] = []): OperationsHandler {
   const byName = new Map(operations.map((op) => [op.name, op]));
+  const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
   const names = operations.map((op) => op.name);
   const fixed = operations.length === 1 ? operations[0] : undefined;
   const handler = instrument(async (event, context) => {
@@ -38,7 +42,7 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
     let fault = false;
     let count = 0;
     try {
-      const routed = route(fixed, byName, names, eventArguments(event, shape), toolName);
+      const routed = route(fixed, byName, names, eventArguments(event, shape), toolName, toolsByName);
       resolved = routed.operation.name;
       ctx.calls = new Set(routed.operation.calls);
       ctx.cloudWatchCalls = new Set(routed.operation.cloudWatchCalls ?? routed.operation.calls);
@@ -77,6 +81,10 @@ export function createHandler(operations: readonly Operation[]): OperationsHandl
         result.range,
       );
       count = fitted.returned ?? result.count;
+      // The gateway hands the model what the function returns, as text, and is not documented
+      // to take an error flag from it: a success is the data (toolAnswer), a failure keeps
+      // its envelope. The local MCP server asks for the envelope (structuredContent).
+      if (toolName !== undefined && !wantsEnvelope(context)) return toolAnswer(fitted.envelope as SuccessEnvelope) as HandlerResult;
       return toResult(shape, 200, fitted.envelope);
     } catch (error) {
       const failure = asAppError(error, context);
@@ -102,6 +110,7 @@ function route(
   names: readonly string[],
   args: Record<string, unknown>,
   toolName: string | undefined,
+  tools: ReadonlyMap<string, Tool>,
 ): { operation: Operation; args: Record<string, unknown> } {
   if (fixed !== undefined) {
     if (toolName !== undefined && toolName !== fixed.name) {
@@ -109,6 +118,7 @@ function route(
     }
     return { operation: fixed, args };
   }
+  if (toolName !== undefined && tools.size > 0) return routeTool(byName, args, toolName, tools);
   const { operation: requested, ...rest } = args;
   if (requested !== undefined && typeof requested !== 'string') {
     throw new ValidationError(`field 'operation' must be a string, one of ${names.join(', ')}`);
@@ -126,6 +136,33 @@ function route(
     throw new ValidationError(`unknown operation '${shown}': use one of ${names.join(', ')}`);
   }
   return { operation, args: rest };
+}
+
+/** A tool call: the tool chooses the operation from its arguments. */
+function routeTool(
+  byName: ReadonlyMap<string, Operation>,
+  args: Record<string, unknown>,
+  toolName: string,
+  tools: ReadonlyMap<string, Tool>,
+): { operation: Operation; args: Record<string, unknown> } {
+  const tool = tools.get(toolName);
+  if (tool === undefined) {
+    const shown = toolName.length > 40 ? `${toolName.slice(0, 40)}…` : toolName;
+    const instead = replacedBy(toolName);
+    throw new ValidationError(`${instead ?? `unknown tool '${shown}'`}: use one of ${[...tools.keys()].join(', ')}`);
+  }
+  if (args.operation !== undefined) {
+    throw new ValidationError(`field 'operation' is for direct invokes: a tool call is routed by its tool ('${toolName}') and arguments`);
+  }
+  const routed = tool.route(args);
+  const operation = byName.get(routed.operation);
+  if (operation === undefined) throw new ValidationError(`${toolName} cannot run ${routed.operation} in this function`);
+  return { operation, args: routed.args };
+}
+
+/** The local MCP server's calls ask for the whole envelope, which it returns as structuredContent. */
+function wantsEnvelope(context: Context | undefined): boolean {
+  return context?.clientContext?.custom?.envelope === true;
 }
 
 /** AgentCore Gateway names the tool `<target>___<tool>` in the client context. */

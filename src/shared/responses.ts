@@ -74,3 +74,37 @@ export function toResult(shape: EventShape, statusCode: number, envelope: Envelo
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Below this, what a call cost is left to structuredContent, the logs and the SamplesProcessed metric. */
+export const SAMPLES_WORTH_SAYING = 1_000_000;
+
+/**
+ * What a model reads of a tool call's answer: the data, and only what says something besides
+ * it. Success or failure is the tool result's (MCP's isError); the whole envelope stays in
+ * structuredContent and in direct invokes. So: no status; a list's `total` and `truncated`
+ * only when it was cut; an object that is only a list, the list; the step chosen only where
+ * the data does not carry it; samples processed only from SAMPLES_WORTH_SAYING up. When
+ * nothing is besides the data, the answer is the data alone, else `{"data": …, "note": …}`.
+ */
+export function toolAnswer(envelope: SuccessEnvelope & { samples_processed?: number }): unknown {
+  const { status: _status, data, samples_processed: samples, step, ...rest } = envelope;
+  const slim = slimData(data);
+  const besides: Record<string, unknown> = { ...rest };
+  if (step !== undefined && !(isObject(data) && data.step === step)) besides.step = step;
+  if (samples !== undefined && samples >= SAMPLES_WORTH_SAYING) besides.samples_processed = samples;
+  return Object.keys(besides).length === 0 ? slim : { data: slim, ...besides };
+}
+
+/** The text of a tool call's answer: its data (toolAnswer) on success, the message on failure. */
+export function toolText(envelope: Envelope): string {
+  if (envelope.status === 'success') return JSON.stringify(toolAnswer(envelope));
+  const warnings = envelope.warnings === undefined ? '' : ` (Prometheus warned: ${envelope.warnings.join('; ')})`;
+  return `${envelope.error.type}: ${envelope.error.message}${warnings}`;
+}
+
+function slimData(data: unknown): unknown {
+  if (!isObject(data)) return data;
+  const kept = data.truncated === false ? Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'truncated' && k !== 'total')) : data;
+  const keys = Object.keys(kept);
+  return keys.length === 1 && Array.isArray(kept[keys[0]!]) ? kept[keys[0]!] : kept;
+}

@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import type { Operation } from '../operations/types';
+import type { Tool } from '../tools/types';
 import type { Config } from './config';
 
 /**
@@ -35,12 +35,12 @@ export interface ToolDefinition {
   outputSchema: ToolInputSchema;
 }
 
-export function toolDefinitions(operations: readonly Operation[]): ToolDefinition[] {
-  return operations.map((op) => ({
-    name: op.name,
-    description: op.description,
-    inputSchema: toToolSchema(op.args),
-    outputSchema: envelopeSchema(op.output),
+export function toolDefinitions(tools: readonly Tool[]): ToolDefinition[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: toToolSchema(tool.args),
+    outputSchema: envelopeSchema(),
   }));
 }
 
@@ -54,8 +54,8 @@ const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_
 
 /**
  * The tools and arguments that cannot apply to a deployment, left out of its tool list (the
- * router still accepts and checks them): with PROMETHEUS_URL, the workspaces, AMP's cost
- * guardrails and the region (unless SigV4 needs one and the function has none); on AMP,
+ * router still accepts and checks them): with PROMETHEUS_URL, the workspaces (workspace_id,
+ * server_info's list of them), AMP's cost guardrails and the region (unless SigV4 needs one and the function has none); on AMP,
  * workspace_id when only the default workspace may be queried, and region when only the
  * function's own region may.
  */
@@ -66,7 +66,8 @@ export function leftOutFor(deployment: Deployment): { tools: string[]; args: str
     const regionNeeded = (deployment.sigv4 || deployment.cloudWatch) && deployment.defaultRegion === undefined;
     // With CloudWatch beside it, an agent chooses: workspace_id "cloudwatch", listed by list_workspaces.
     if (deployment.cloudWatch) return { tools: [], args: [...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
-    return { tools: ['list_workspaces'], args: ['workspace_id', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
+    // No workspaces to list: server_info's `workspaces` goes with workspace_id.
+    return { tools: [], args: ['workspace_id', 'workspaces', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
   }
   const singleRegion = deployment.allowedRegions !== undefined && only(deployment.allowedRegions, deployment.defaultRegion);
   return {
@@ -91,9 +92,11 @@ export function toolDefinitionsFor<T extends { name: string; inputSchema: { prop
       const { properties = {}, required = [] } = tool.inputSchema;
       const kept = Object.entries(properties).filter(([name]) => !leftOut.args.includes(name));
       if (kept.length === Object.keys(properties).length) return tool;
+      const stillRequired = required.filter((name) => !leftOut.args.includes(name));
+      const { required: _required, ...schema } = tool.inputSchema;
       return {
         ...tool,
-        inputSchema: { ...tool.inputSchema, properties: Object.fromEntries(kept), required: required.filter((name) => !leftOut.args.includes(name)) },
+        inputSchema: { ...schema, properties: Object.fromEntries(kept), ...(stillRequired.length === 0 ? {} : { required: stillRequired }) },
       };
     });
 }
@@ -101,17 +104,15 @@ export function toolDefinitionsFor<T extends { name: string; inputSchema: { prop
 const strings = (description: string): ToolInputSchema => ({ type: 'array', description, items: { type: 'string' } });
 
 /**
- * The envelope, success or error, with the operation's data described. Data fields
- * whose type is open (a query's `result`) are left out, since the gateway's schemas
- * need a type; nothing in `data` is required, so every format of it conforms.
+ * The envelope, success or error. Its data is the answer of the operation the tool's
+ * arguments chose (a query's, a list's…), so only its type is said.
  */
-function envelopeSchema(data: TSchema): ToolInputSchema {
-  const { required: _required, ...described } = toToolSchema(data, true);
+function envelopeSchema(): ToolInputSchema {
   return {
     type: 'object',
     properties: {
       status: { type: 'string', description: 'success or error.' },
-      data: described,
+      data: { type: 'object', description: "The answer, shaped by the operation the tool's arguments chose." },
       error: {
         type: 'object',
         description: 'On error: a machine-readable type and a message saying what to fix.',
@@ -146,11 +147,11 @@ interface JsonSchema {
   maxItems?: number;
 }
 
-function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolInputSchema {
+function toToolSchema(schema: TSchema | JsonSchema): ToolInputSchema {
   const s = schema as JsonSchema;
   if (s.anyOf !== undefined) {
     // A string-or-number (or string-or-list) field is offered as a string: the handler accepts both.
-    const first = toToolSchema(s.anyOf[0]!, dropUntyped);
+    const first = toToolSchema(s.anyOf[0]!);
     return { ...first, description: joinText(s.description, accepts(s.anyOf)) };
   }
   const type = s.type as ToolInputSchema['type'];
@@ -160,11 +161,11 @@ function toToolSchema(schema: TSchema | JsonSchema, dropUntyped = false): ToolIn
   if (description !== undefined) result.description = description;
   if (allowed !== undefined) result.enum = allowed;
   if (s.properties !== undefined) {
-    const kept = Object.entries(s.properties).filter(([, v]) => !dropUntyped || v.type !== undefined || v.anyOf !== undefined);
-    result.properties = Object.fromEntries(kept.map(([k, v]) => [k, toToolSchema(v, dropUntyped)]));
-    result.required = (s.required ?? []).filter((name) => Object.hasOwn(result.properties!, name));
+    result.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toToolSchema(v)]));
+    const required = (s.required ?? []).filter((name) => Object.hasOwn(result.properties!, name));
+    if (required.length > 0) result.required = required;
   }
-  if (s.items !== undefined) result.items = toToolSchema(s.items, dropUntyped);
+  if (s.items !== undefined) result.items = toToolSchema(s.items);
   return result;
 }
 

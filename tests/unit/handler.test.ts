@@ -176,10 +176,33 @@ describe('the router', () => {
     expect(await integration(event, lambdaContext())).toEqual({ status: 'error', error: { type: 'validation_error', message } });
   });
 
-  it('refuses an operation that contradicts the tool name', async () => {
+  it('refuses an operation argument on a tool call: the tool and its arguments choose', async () => {
     expect(await integration({ operation: 'query', query: 'up' }, lambdaContext({ toolName: 'server_info' }))).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: "field 'operation' ('query') does not match the tool called ('server_info')" },
+      error: { type: 'validation_error', message: "field 'operation' is for direct invokes: a tool call is routed by its tool ('server_info') and arguments" },
     });
+  });
+
+  it.each([
+    ['range_query', 'range_query is now query with start (and end, step)'],
+    ['list_metrics', 'list_metrics is now discover (search, or top for the metrics with most series)'],
+    ['label_values', 'label_values is now discover with label'],
+    ['list_alerts', 'list_alerts is now alerts'],
+    ['list_workspaces', 'list_workspaces is now server_info with workspaces: true'],
+  ])('answers a call of the old tool %s with the call that replaced it', async (tool, instead) => {
+    expect(await integration({ query: 'up' }, lambdaContext({ toolName: tool }))).toEqual({
+      status: 'error',
+      error: { type: 'validation_error', message: `${instead}: use one of query, discover, alerts, server_info` },
+    });
+  });
+
+  it.each([
+    [{ query: 'up', step: '1m' }, 'query', 'step need start: a range query runs from start to end (default now)'],
+    [{ query: 'up', start: '1h', time: '5m' }, 'query', 'give time (one instant) or start (a range), not both'],
+    [{ label: 'job', labels: true }, 'discover', 'discover takes one of metric, top, label, labels, series at a time, not label and labels: make one call for each'],
+    [{ series: true }, 'discover', 'series: true needs match, a series selector such as up or {job="node"}'],
+    [{ label: 'job', bogus: 1 }, 'discover', "unknown field 'bogus' (allowed: workspace_id, region, label, match, start, end, limit)"],
+  ])('refuses %j on the tool %s, naming what to change', async (args, tool, message) => {
+    expect(await integration(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'error', error: { type: 'validation_error', message } });
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { createMcpServer, INSTRUCTIONS } from '../../src/mcp/server';
+import { TOOLS } from '../../src/tools';
 
 /**
  * The local MCP server's `instructions` (both protocol revisions send them: in the
@@ -13,30 +14,32 @@ import { createMcpServer, INSTRUCTIONS } from '../../src/mcp/server';
 const TOOL_NAMES = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string }[]).map((t) => t.name);
 
 describe('the MCP server instructions', () => {
-  it('stay under 250 tokens', () => {
-    expect(countTokens(INSTRUCTIONS)).toBeLessThan(250);
+  it('stay under 100 tokens', () => {
+    expect(countTokens(INSTRUCTIONS)).toBeLessThan(100);
   });
 
-  it('give the workflow, list_metrics → list_labels / label_values → query, in that order', () => {
+  it('give the workflow, discover → query, and name alerts', () => {
     const at = (name: string) => INSTRUCTIONS.search(new RegExp(`\\b${name}\\b`));
-    expect(at('list_metrics')).toBeGreaterThanOrEqual(0);
-    expect(at('list_metrics')).toBeLessThan(at('list_labels'));
-    expect(at('list_labels')).toBeLessThan(at('label_values'));
-    expect(at('label_values')).toBeLessThan(at('query'));
+    expect(at('discover')).toBeGreaterThanOrEqual(0);
+    expect(at('discover')).toBeLessThan(at('query'));
+    expect(at('alerts')).toBeGreaterThan(0);
   });
 
-  it('name only tools that exist', () => {
-    const named = INSTRUCTIONS.match(/\b[a-z]+(?:_[a-z]+)+\b|\bquery\b/g) ?? [];
-    expect(named.filter((name) => !TOOL_NAMES.includes(name))).toEqual([]);
+  it('name only tools that exist, and arguments their operations take but their lists leave out', () => {
+    const tools = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string; inputSchema: { properties: object } }[];
+    const named = INSTRUCTIONS.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [];
+    expect(named).toEqual(['max_series', 'max_points']);
+    const queryTool = TOOLS.find((tool) => tool.name === 'query')!;
+    for (const arg of [...named, 'precision']) {
+      expect(tools.find((tool) => tool.name === 'query')!.inputSchema.properties).not.toHaveProperty(arg);
+      expect(queryTool.operations.some((op) => Object.hasOwn(op.args.properties, arg))).toBe(true);
+    }
   });
 
-  it('say the shared conventions: time formats, answer formats, the envelope, truncation and hints', () => {
-    expect(INSTRUCTIONS).toMatch(/RFC3339, Unix seconds, now-1h/);
-    expect(INSTRUCTIONS).toMatch(/format: prometheus .*compact .*summary/);
-    expect(INSTRUCTIONS).toContain('"truncated": true comes with a "note"');
-    expect(INSTRUCTIONS).toContain('"hints"');
-    expect(INSTRUCTIONS).toContain('{"status":"success","data":…}');
-    expect(INSTRUCTIONS).toContain('{"status":"error","error":{"type","message"}}');
+  it('say the shared conventions: time formats, truncation and hints', () => {
+    expect(INSTRUCTIONS).toMatch(/RFC3339, Unix seconds or a duration ago \(1h\)/);
+    expect(INSTRUCTIONS).toContain('cut to fit has a note');
+    expect(INSTRUCTIONS).toContain('hints');
   });
 });
 

@@ -4,12 +4,13 @@ import { actionsFor } from '../../src/shared/calls';
 import { createHandler } from '../../src/shared/handler';
 import { Optional, output, target, TObject, TString } from '../../src/shared/schemas';
 import { toolDefinitions } from '../../src/shared/tools';
+import { defineTool } from '../../src/tools/types';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 
 /**
- * A new tool is one file and one registry line: an operation defined here, added to
- * the registry's list, is routed, validated and described to agents with nothing else
- * written for it.
+ * A new operation is one file and one registry line, and a tool in front of it (a tool of
+ * its own, or a mode of one): an operation and a tool defined here are routed, validated
+ * and described to agents with nothing else written for them.
  */
 
 const echo = defineOperation({
@@ -23,12 +24,20 @@ const echo = defineOperation({
   },
 });
 const registry = [...REGISTRY, echo];
+const echoTool = defineTool({
+  name: 'echo',
+  description: 'Echoes a label name. Example: {"label": "job"}.',
+  args: TObject({ ...target, label: TString({ pattern: '^[a-z]+$' }), note: Optional(TString()) }),
+  operations: [echo],
+  route: (args) => ({ operation: 'echo_label', args }),
+});
 
-it('is routed by the router, by name or by tool name, and validated by its schema', async () => {
-  const router = createHandler(registry);
+it('is routed by the router, by name or through its tool, and validated by its schema', async () => {
+  const router = createHandler(registry, [echoTool]);
   expect(router.operations).toEqual([...REGISTRY.map((op) => op.name), 'echo_label']);
   expect(await router({ operation: 'echo_label', label: 'job' }, lambdaContext())).toEqual({ status: 'success', data: { label: 'job' } });
-  expect(await router({ label: 'job' }, lambdaContext({ toolName: 'echo_label' }))).toEqual({ status: 'success', data: { label: 'job' } });
+  // A tool call's answer is the data (the gateway's text).
+  expect(await router({ label: 'job' }, lambdaContext({ toolName: 'echo' }))).toEqual({ label: 'job' });
   expect(await router({ operation: 'echo_label', label: 'Job!' }, lambdaContext())).toEqual({
     status: 'error',
     error: { type: 'validation_error', message: "field 'label' must match ^[a-z]+$" },
@@ -36,9 +45,9 @@ it('is routed by the router, by name or by tool name, and validated by its schem
 });
 
 it('is described to agents, input and output, from its schema', () => {
-  const tool = toolDefinitions(registry).at(-1)!;
+  const tool = toolDefinitions([echoTool]).at(-1)!;
   expect(tool).toEqual({
-    name: 'echo_label',
+    name: 'echo',
     description: 'Echoes a label name. Example: {"label": "job"}.',
     inputSchema: {
       type: 'object',
@@ -54,7 +63,7 @@ it('is described to agents, input and output, from its schema', () => {
       type: 'object',
       required: ['status'],
       properties: expect.objectContaining({
-        data: { type: 'object', description: 'The label echoed.', properties: { label: { type: 'string' } } },
+        data: { type: 'object', description: "The answer, shaped by the operation the tool's arguments chose." },
       }),
     }),
   });

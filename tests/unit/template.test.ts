@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REGISTRY } from '../../src/operations';
+import { TOOLS } from '../../src/tools';
+import { REPLACED } from '../../src/tools/replaced';
 import { actionsFor, cloudWatchActionsFor, type Call } from '../../src/shared/calls';
 import { TEST_REGION } from '../support/credentials';
 import { authorize, authorizeCloudWatch, CLOUDWATCH_RESOURCE, cloudWatchActionsForPath, functionIdentities } from '../support/iam';
@@ -457,13 +459,23 @@ describe('EnabledTools', () => {
 
   it('lists in the gateway each tool it names, or every tool when empty', () => {
     const payload = resources.GatewayTarget!.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as { 'Fn::If': [string, { Name: string }, unknown] }[];
-    expect(payload.map((p) => p['Fn::If'][1].Name)).toEqual(REGISTRY.map((op) => op.name));
+    expect(payload.map((p) => p['Fn::If'][1].Name)).toEqual(TOOLS.map((tool) => tool.name));
     const listed = (tools: string) => payload.filter((p) => enabled(template.Conditions[p['Fn::If'][0]], tools)).map((p) => p['Fn::If'][1].Name);
-    expect(listed('')).toEqual(REGISTRY.map((op) => op.name));
-    expect(listed('query,range_query')).toEqual(['query', 'range_query']);
-    expect(listed('list_labels')).toEqual(['list_labels']);
-    expect(listed('label_values,series,list_alerts')).toEqual(['label_values', 'series', 'list_alerts']);
+    expect(listed('')).toEqual(['query', 'discover', 'alerts', 'server_info']);
+    expect(listed('query')).toEqual(['query']);
+    expect(listed('discover,alerts')).toEqual(['discover', 'alerts']);
     expect(listed('query_x')).toEqual([]);
+  });
+
+  it('takes only the tools\' names: an old one (range_query, list_metrics…) is refused at deploy, with what replaced it', () => {
+    const parameter = template.Parameters.EnabledTools;
+    const pattern = new RegExp(parameter.AllowedPattern);
+    for (const value of ['', 'query', 'query,discover,alerts,server_info', 'server_info,query']) expect(value).toMatch(pattern);
+    for (const value of ['range_query', 'query,list_metrics', 'query,', 'query, discover', 'discovery']) expect(value).not.toMatch(pattern);
+    for (const [old, instead] of Object.entries(REPLACED)) {
+      expect(parameter.ConstraintDescription).toContain(old);
+      expect(parameter.ConstraintDescription).toContain(instead.split(' ')[0]);
+    }
   });
 });
 

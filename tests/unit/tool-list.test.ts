@@ -4,13 +4,19 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { INSTRUCTIONS } from '../../src/mcp/server';
 import { loadConfig } from '../../src/shared/config';
 import { toolDefinitionsFor, type ToolDefinition } from '../../src/shared/tools';
+import { TEMPLATE_FILE } from '../../scripts/lib/tool-files';
+import { readTemplate } from '../support/template';
 
 /**
- * What a model is given of the local MCP server's tools: each tool's name, description
- * and input schema (not its output schema, which the host checks results against), and
- * the server's instructions. The server trims tools.json (the full list) to what the
- * deployment can use; each of the three kinds of deployment fits in 2,000 o200k tokens.
+ * What a model is given of the tools, on every turn: each tool's name, description and
+ * input schema as a model API takes them (not its output schema, which the host checks
+ * results against), and the local MCP server's instructions. The server trims tools.json
+ * (the full list) to what the deployment can use; in every kind of deployment, and through
+ * the gateway (its inline schema, without instructions but with the conventions in the
+ * first description), the whole fits in 650 o200k tokens: the npm peer prometheus-mcp's
+ * five tools take 635.
  */
+const CEILING = 650;
 
 const ALL = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as ToolDefinition[];
 const WS = 'ws-12345678-abcd-1234-efgh-123456789012';
@@ -19,9 +25,27 @@ const THRESHOLDS = ['max_samples_processed_warning_threshold', 'max_samples_proc
 
 const listFor = (env: Record<string, string>) => toolDefinitionsFor(loadConfig(env), ALL);
 
-function modelTokens(tools: ToolDefinition[]): number {
-  const perTool = tools.map((t) => countTokens(t.name) + countTokens(t.description) + countTokens(JSON.stringify(t.inputSchema)));
-  return countTokens(INSTRUCTIONS) + perTool.reduce((a, b) => a + b, 0);
+/** As the agent-task suite counts them (scripts/lib/agent-tasks.ts): the list as JSON, and the instructions. */
+function modelTokens(tools: { name: string; description: string; inputSchema: unknown }[], instructions = INSTRUCTIONS): number {
+  return countTokens(JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, input_schema: inputSchema })))) + countTokens(instructions);
+}
+
+/** The gateway's listing for one branch of HasWorkspaceChoice, back in JSON Schema's camelCase. */
+function gatewayList(workspaceChoice: boolean): { name: string; description: string; inputSchema: unknown }[] {
+  const payload = readTemplate(TEMPLATE_FILE).Resources.GatewayTarget.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as {
+    'Fn::If': [string, { Name: string; Description: string; InputSchema: unknown }];
+  }[];
+  const camel = (node: unknown): unknown => {
+    if (Array.isArray(node) || typeof node !== 'object' || node === null) return node;
+    const branch = (node as Record<string, unknown>)['Fn::If'] as [string, unknown, unknown] | undefined;
+    if (branch !== undefined) return workspaceChoice ? camel(branch[1]) : undefined;
+    return Object.fromEntries(
+      Object.entries(node)
+        .map(([k, v]) => [k === 'Properties' ? 'properties' : k[0]!.toLowerCase() + k.slice(1), k === 'Properties' ? Object.fromEntries(Object.entries(v as object).map(([p, x]) => [p, camel(x)]).filter(([, x]) => x !== undefined)) : camel(v)])
+        .filter(([, v]) => v !== undefined),
+    );
+  };
+  return payload.map((p) => ({ name: p['Fn::If'][1].Name, description: p['Fn::If'][1].Description, inputSchema: camel(p['Fn::If'][1].InputSchema) }));
 }
 
 /** Tool → the arguments of the full list it lost; tools it lost entirely listed as `tool: '*'`. */
@@ -41,29 +65,40 @@ function leftOut(tools: ToolDefinition[]): Record<string, string | string[]> {
 
 const MODES = {
   'a Prometheus at PROMETHEUS_URL': { PROMETHEUS_URL: 'http://127.0.0.1:9090', PROMETHEUS_SIGV4: 'false', AWS_REGION: 'us-east-1' },
+  'a signed PROMETHEUS_URL without AWS_REGION': { PROMETHEUS_URL: 'https://aps.example/workspaces/x' },
+  'a PROMETHEUS_URL with CloudWatch PromQL beside it': { PROMETHEUS_URL: 'http://127.0.0.1:9090', PROMETHEUS_SIGV4: 'false', AWS_REGION: 'us-east-1', CLOUDWATCH_PROMQL: 'true' },
   'one AMP workspace (WORKSPACE_ID, no allow-list)': { WORKSPACE_ID: WS, AWS_REGION: 'us-east-1' },
   'several AMP workspaces (ALLOWED_WORKSPACE_IDS)': { WORKSPACE_ID: WS, ALLOWED_WORKSPACE_IDS: `${WS},${OTHER_WS}`, AWS_REGION: 'us-east-1' },
+  'several AMP workspaces and CloudWatch PromQL, any region': { WORKSPACE_ID: WS, ALLOWED_WORKSPACE_IDS: `${WS},${OTHER_WS}`, AWS_REGION: 'us-east-1', CLOUDWATCH_PROMQL: 'true' },
+  'no default workspace': { AWS_REGION: 'us-east-1' },
 };
 
 describe('the tool list a model is given', () => {
-  it.each(Object.entries(MODES))('fits in 2,000 o200k tokens with the instructions, for %s', (_, env) => {
-    expect(modelTokens(listFor(env))).toBeLessThanOrEqual(2000);
+  it.each(Object.entries(MODES))(`fits in ${CEILING} o200k tokens with the instructions, for %s`, (_, env) => {
+    expect(modelTokens(listFor(env))).toBeLessThanOrEqual(CEILING);
   });
 
-  it('with PROMETHEUS_URL leaves out list_workspaces, workspace_id, region and the AMP thresholds', () => {
+  it.each([true, false])(`fits in ${CEILING} o200k tokens through the gateway (a choice of workspaces: %s)`, (choice) => {
+    const listed = gatewayList(choice);
+    expect(listed.map((t) => t.name)).toEqual(ALL.map((t) => t.name));
+    expect(listed.every((t) => Object.hasOwn((t.inputSchema as { properties: object }).properties, 'workspace_id') === choice)).toBe(true);
+    expect(modelTokens(listed, '')).toBeLessThanOrEqual(CEILING);
+  });
+
+  it('is counted as the suite counts it: the whole list is more than 400 tokens, the instructions more than 50', () => {
+    // A guard on the counting itself: a count of nothing would pass the ceiling.
+    expect(modelTokens(ALL, '')).toBeGreaterThan(400);
+    expect(countTokens(INSTRUCTIONS)).toBeGreaterThan(50);
+  });
+
+  it('with PROMETHEUS_URL leaves out workspace_id, the list of workspaces, region and the AMP thresholds', () => {
     const common = ['workspace_id', 'region'];
+    expect(THRESHOLDS.every((name) => !Object.hasOwn(ALL[0]!.inputSchema.properties!, name))).toBe(true);
     expect(leftOut(listFor(MODES['a Prometheus at PROMETHEUS_URL']))).toEqual({
-      query: [...common, ...THRESHOLDS],
-      range_query: [...common, ...THRESHOLDS],
-      list_metrics: common,
-      describe_metric: common,
-      server_info: common,
-      list_labels: common,
-      label_values: common,
-      series: common,
-      list_rules: common,
-      list_alerts: common,
-      list_workspaces: '*',
+      query: common,
+      discover: common,
+      alerts: common,
+      server_info: [...common, 'workspaces'],
     });
   });
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { GATEWAY_CONVENTIONS, renderTemplate, renderToolsJson, TEMPLATE_FILE, TOOLS_FILE } from '../../scripts/lib/tool-files';
 import { REGISTRY } from '../../src/operations';
 import { toolDefinitions as definitionsOf } from '../../src/shared/tools';
+import { TOOLS } from '../../src/tools';
 
-const toolDefinitions = () => definitionsOf(REGISTRY);
+const toolDefinitions = () => definitionsOf(TOOLS);
 import { readTemplate } from '../support/template';
 
 const GATEWAY_KEYS = ['type', 'description', 'properties', 'required', 'items'];
@@ -33,8 +34,10 @@ function keysIn(schema: Record<string, unknown>): string[] {
 }
 
 describe('tool definitions', () => {
-  it('are one per operation, generated from the schemas', () => {
-    expect(toolDefinitions().map((t) => t.name)).toEqual(REGISTRY.map((op) => op.name));
+  it('are four tools, generated from their schemas, and every operation is behind exactly one of them', () => {
+    expect(toolDefinitions().map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info']);
+    const fronted = TOOLS.flatMap((tool) => tool.operations.map((op) => op.name));
+    expect([...fronted].sort()).toEqual(REGISTRY.map((op) => op.name).sort());
   });
 
   it('use, besides enum for MCP clients, only what AgentCore Gateway accepts for Lambda targets; its own schema has no enum', () => {
@@ -47,18 +50,16 @@ describe('tool definitions', () => {
     }
   });
 
-  it('offer allowed values as enum, and move other patterns, ranges and unions into the descriptions or the handlers', () => {
+  it('offer allowed values as enum, and leave times, lengths and patterns to the instructions and the operations', () => {
     const props = (name: string) => toolDefinitions().find((t) => t.name === name)!.inputSchema.properties!;
-    expect(props('query').format).toEqual({ type: 'string', description: 'Answer format; default compact.', enum: ['prometheus', 'compact', 'summary'] });
-    expect(props('list_rules').type).toEqual({ type: 'string', description: 'Only alerting or recording rules.', enum: ['alert', 'alerting', 'record', 'recording'] });
-    expect(props('list_alerts').state).toEqual({ type: 'string', description: 'Only this state.', enum: ['firing', 'pending'] });
-    // An ID's format is shown by its example, a time's by the server's instructions.
+    expect(props('query').format).toEqual({ type: 'string', description: 'summary: per series min, max, avg, last.', enum: ['compact', 'summary', 'prometheus'] });
+    expect(props('alerts').state).toEqual({ type: 'string', enum: ['firing', 'pending'] });
     expect(props('query').workspace_id).toEqual({ type: 'string', description: 'Default: configured.' });
-    expect(props('query').time).toEqual({ type: 'string', description: 'Evaluation time; default now.' });
-    expect(toolDefinitions().find((t) => t.name === 'range_query')!.inputSchema.required).toEqual(['query', 'start']);
-    for (const name of ['list_metrics', 'list_labels', 'label_values', 'series']) {
-      expect(props(name).match).toEqual({ type: 'string', description: expect.stringMatching(/^Series selector\(s\).* Or a list of up to 20\.$/) });
-    }
+    expect(props('query').time).toEqual({ type: 'string' });
+    expect(toolDefinitions().find((t) => t.name === 'query')!.inputSchema.required).toEqual(['query']);
+    expect(props('discover').match).toEqual({ type: 'string', description: 'Or a list of up to 20.' });
+    // An argument list that requires nothing says nothing of it.
+    expect(toolDefinitions().find((t) => t.name === 'discover')!.inputSchema).not.toHaveProperty('required');
   });
 
   it('give the gateway the enums as text, workspace_id only with AllowedWorkspaceIds, no region, and the conventions in the first description', () => {
@@ -66,7 +67,7 @@ describe('tool definitions', () => {
     const query = payload.find((t) => t.Name === 'query')!;
     expect(query.InputSchema.Properties.format).toEqual({
       Type: 'string',
-      Description: 'Answer format; default compact. One of: prometheus, compact, summary.',
+      Description: 'summary: per series min, max, avg, last. One of: compact, summary, prometheus.',
     });
     expect(query.InputSchema.Properties.workspace_id).toEqual({
       'Fn::If': ['HasWorkspaceChoice', { Type: 'string', Description: 'Default: configured.' }, { Ref: 'AWS::NoValue' }],
