@@ -41,6 +41,7 @@ import {
   measure,
   oursSpec,
   peerSpec,
+  pypiSpec,
   readyTimes,
   resultText,
   TRIED,
@@ -466,15 +467,21 @@ async function agentTaskSuite(demoUrl: string, cwd: string): Promise<AgentTaskSu
 /** One dataset's run, on fresh connections to both servers; this server's budget as its environment sets it. */
 async function agentTaskRun(prometheusUrl: string, cwd: string, data: TaskData): Promise<AgentTaskResults> {
   const ours = oursSpec(ROOT, prometheusUrl);
-  const peer = peerSpec(ROOT, prometheusUrl);
   const a = await connect(ours, cwd);
-  const b = await connect(peer, cwd);
+  const b = await connect(peerSpec(ROOT, prometheusUrl), cwd);
+  const c = await connect(pypiSpec(ROOT, prometheusUrl), cwd);
   try {
     const budget = loadConfig(ours.env).agentResponseBudgetTokens;
-    return await runAgentTasks({ label: 'this project', connection: a }, { label: 'peer', connection: b }, data, budget);
+    return await runAgentTasks(
+      { label: 'this project', connection: a },
+      { npm: { label: 'npm peer', connection: b }, pypi: { label: 'PyPI peer', connection: c } },
+      data,
+      budget,
+    );
   } finally {
     await a.close();
     await b.close();
+    await c.close();
   }
 }
 

@@ -58,6 +58,10 @@ echo "setup: installing the moto AWS emulator into .venv-moto"
 [ -x .venv-moto/bin/python ] || python3 -m venv .venv-moto
 .venv-moto/bin/pip install -q --disable-pip-version-check -r requirements-moto.txt
 
+echo "setup: installing PyPI's prometheus-mcp-server (a peer in the benchmark's agent tasks) into .venv-peer"
+[ -x .venv-peer/bin/python ] || python3 -m venv .venv-peer
+.venv-peer/bin/pip install -q --disable-pip-version-check -r requirements-peer.txt
+
 # Debian's prometheus is 2.x; CloudWatch's PromQL has UTF-8 names ("http.server.active_requests",
 # "@resource.service.name"), which need Prometheus 3: built from its Go module, cached per machine.
 bash scripts/install-prometheus3.sh

@@ -1,7 +1,8 @@
 /**
  * The agent-task suite: questions an agent asks of Prometheus, each answered with this
- * project's MCP server and with the peer `prometheus-mcp`, by the sequence of tool calls a
- * competent agent would make with that server's tools. The sequences are fixed here (no
+ * project's MCP server and with two peers, the npm `prometheus-mcp` and PyPI's
+ * `prometheus-mcp-server`, by the sequence of tool calls a competent agent would make with
+ * that server's tools. The sequences are fixed here (no
  * model runs), but every call goes through a real MCP client to the real server and the
  * real local Prometheus, and each task's final answer must hold the expected fact: a
  * broken tool fails the suite instead of looking cheap.
@@ -13,7 +14,10 @@
  * Tokens per task (o200k_base) = definitions × turns + every answer's text, where
  * definitions = the name, description and input schema of every tool plus the server's
  * instructions (what a host puts in front of the model, again on every model turn) and
- * turns = calls + 1 (a turn per call, then the one that writes the answer).
+ * turns = calls + 1 (a turn per call, then the one that writes the answer). With prompt
+ * caching, a host pays the definitions in full once and a tenth of them on every further
+ * turn (the cache-read price of Anthropic's and OpenAI's APIs): definitions × (1 + 0.1 ×
+ * calls) + every answer's text.
  *
  * Both datasets lie in 2023, so "now" is pinned at 2023-04-01T00:00Z (T0) in every
  * question, and each call passes it where its tool takes a time.
@@ -63,11 +67,19 @@ export interface Offered {
   args(tool: string): { properties: string[]; required: string[] } | undefined;
 }
 
+/** The servers each task runs on: this project, then the peers. */
+export const PEERS = ['npm', 'pypi'] as const;
+export type PeerId = (typeof PEERS)[number];
+export const PEER_LABELS: Record<PeerId, string> = { npm: 'npm prometheus-mcp', pypi: 'PyPI prometheus-mcp-server' };
+
 export interface AgentTask {
   id: string;
   question: string;
   ours(offered: Offered): Plan;
+  /** The npm peer, prometheus-mcp. */
   peer(offered: Offered): Plan;
+  /** PyPI's prometheus-mcp-server: an instant and a range query, metric names, metadata, targets; no labels or alerts tool. */
+  pypi(offered: Offered): Plan;
 }
 
 /** A series the Prometheus holds, and its sample at a time on its grid (undefined where it has none). */
@@ -152,7 +164,7 @@ export function workspaceData(workspace: Workspace): TaskData {
   };
 }
 
-/** The start and end of the data's last hour, where the tool takes them (the peer's discovery tools do not). */
+/** The start and end of the data's last hour, where the tool takes them (the npm peer's discovery tools do not). */
 function lastHour(offered: Offered, tool: string): { start?: string; end?: string } {
   return offered.args(tool)?.properties.includes('start') ? { start: HOUR_AGO, end: NOW } : {};
 }
@@ -211,21 +223,33 @@ export function agentTasks(data: TaskData): AgentTask[] {
   const n = (x: number) => x.toLocaleString('en-US');
   const requests = '{__name__=~"http_requests_total|prometheus_http_requests_total"}';
   const wide = { start: String(data.wide.start), end: String(data.wide.end) };
+  // PyPI's peer: execute_query (query, time), execute_range_query (query, start, end, step, all required).
+  const instant = (query: string, expect?: Fact[], error?: boolean): Step => ({ tool: 'execute_query', args: { query, time: NOW }, ...(expect === undefined ? {} : { expect }), ...(error ? { error } : {}) });
+  const ranged = (query: string, range: { start: string; end: string }, step: string, error?: boolean): Step => ({
+    tool: 'execute_range_query',
+    args: { query, ...range, step },
+    ...(error ? { error, expect: [] } : {}),
+  });
+  const hour = { start: HOUR_AGO, end: NOW };
 
   return [
     {
       id: 'jobs',
       question: 'Which jobs exist?',
-      ours: (o) => ({ steps: [{ tool: 'label_values', args: { label: 'job', ...lastHour(o, 'label_values') } }], expect: f.jobs }),
+      ours: (o) => ({ steps: [{ tool: 'discover', args: { label: 'job', ...lastHour(o, 'discover') } }], expect: f.jobs }),
       peer: () => ({ steps: [{ tool: 'prometheus_label_values', args: { label: 'job' } }], expect: f.jobs }),
+      pypi: () => ({
+        steps: [instant('group by (job) ({job!=""})')],
+        expect: f.jobs,
+        note: 'no label-values tool: a query grouping every series by job',
+      }),
     },
     {
       id: 'request-rate',
       question: 'What was the request rate per job over the last hour?',
       ours: (o) => ({
-        // With list_metrics' `search`, the agent looks for the requests metrics by name.
         steps: [
-          { tool: 'list_metrics', args: { ...(o.args('list_metrics')?.properties.includes('search') ? { search: 'http_requests' } : {}), ...lastHour(o, 'list_metrics') }, expect: ['http_requests_total'] },
+          { tool: 'discover', args: { search: 'http_requests', ...lastHour(o, 'discover') }, expect: ['http_requests_total'] },
           { tool: 'query', args: { query: `sum by (job) (rate(${requests}[1h]))`, time: NOW } },
         ],
         expect: f.requestsPerJob,
@@ -238,89 +262,97 @@ export function agentTasks(data: TaskData): AgentTask[] {
         expect: f.requestsPerJob,
         note: 'its list_metrics takes no search: every metric name',
       }),
+      pypi: () => ({
+        steps: [{ tool: 'list_metrics', args: { filter_pattern: 'http_requests' }, expect: ['http_requests_total'] }, instant(`sum by (job) (rate(${requests}[1h]))`)],
+        expect: f.requestsPerJob,
+      }),
     },
     {
       id: 'request-rate-trend',
       question: 'How did the request rate of http_requests_total per job change over the last hour (a point a minute)?',
       ours: () => ({
-        steps: [{ tool: 'range_query', args: { query: 'sum by (job) (rate(http_requests_total[5m]))', start: HOUR_AGO, end: NOW, step: '1m' } }],
+        steps: [{ tool: 'query', args: { query: 'sum by (job) (rate(http_requests_total[5m]))', ...hour, step: '1m' } }],
         expect: f.httpPerJob5m,
       }),
       peer: () => ({
-        steps: [{ tool: 'prometheus_query_range', args: { query: 'sum by (job) (rate(http_requests_total[5m]))', start: HOUR_AGO, end: NOW, step: '1m' } }],
+        steps: [{ tool: 'prometheus_query_range', args: { query: 'sum by (job) (rate(http_requests_total[5m]))', ...hour, step: '1m' } }],
         expect: f.httpPerJob5m,
       }),
+      pypi: () => ({ steps: [ranged('sum by (job) (rate(http_requests_total[5m]))', hour, '1m')], expect: f.httpPerJob5m }),
     },
     {
       id: 'firing',
       question: 'What fires, and why?',
-      ours: () => ({ steps: [{ tool: 'list_alerts', args: { state: 'firing' } }], expect: ['AlwaysFiring', 'critical', 'vector(1)'] }),
+      ours: () => ({ steps: [{ tool: 'alerts', args: { state: 'firing' } }], expect: ['AlwaysFiring', 'critical', 'vector(1)'] }),
       peer: () => ({
         steps: [{ tool: 'prometheus_query', args: { query: 'ALERTS{alertstate="firing"}' } }],
         expect: ['AlwaysFiring', 'critical'],
-        note: 'no alerts or rules tool: the ALERTS series says what fires, and nothing the peer offers says why (the rule\'s expression)',
+        note: "no alerts or rules tool: the ALERTS series says what fires, and nothing the peer offers says why (the rule's expression)",
+      }),
+      pypi: () => ({
+        // Now, as the npm peer's: the rules are evaluated in real time, not in the data's 2023.
+        steps: [{ tool: 'execute_query', args: { query: 'ALERTS{alertstate="firing"}' } }],
+        expect: ['AlwaysFiring', 'critical'],
+        note: 'no alerts or rules tool: the ALERTS series, without the rule\'s expression',
       }),
     },
     {
       id: 'labels',
       question: 'Which labels does node_cpu_seconds_total have?',
-      ours: (o) => ({ steps: [{ tool: 'list_labels', args: { match: 'node_cpu_seconds_total', ...lastHour(o, 'list_labels') } }], expect: f.cpuLabels }),
+      ours: (o) => ({ steps: [{ tool: 'discover', args: { labels: true, match: 'node_cpu_seconds_total', ...lastHour(o, 'discover') } }], expect: f.cpuLabels }),
       peer: () => ({
         steps: [{ tool: 'prometheus_query', args: { query: 'topk(1, node_cpu_seconds_total)', time: NOW } }],
         expect: f.cpuLabels,
         note:
           "its list_labels takes no selector (every label of every metric): one series of the metric carries them (every series of this one has the same labels; " +
-          'topk(1, …) rather than the whole metric is in the peer\'s favour)',
+          "topk(1, …) rather than the whole metric is in the peer's favour)",
       }),
+      pypi: () => ({ steps: [instant('topk(1, node_cpu_seconds_total)')], expect: f.cpuLabels, note: 'no labels tool: one series of the metric, as for the npm peer' }),
     },
     {
       id: 'instances',
       question: 'Which instances report node_cpu_seconds_total?',
       ours: (o) => ({
-        steps: [{ tool: 'label_values', args: { label: 'instance', match: 'node_cpu_seconds_total', ...lastHour(o, 'label_values') } }],
+        steps: [{ tool: 'discover', args: { label: 'instance', match: 'node_cpu_seconds_total', ...lastHour(o, 'discover') } }],
         expect: f.cpuInstances,
       }),
       peer: () => ({
         steps: [{ tool: 'prometheus_query', args: { query: 'count by (instance) (node_cpu_seconds_total)', time: NOW } }],
         expect: f.cpuInstances,
-        note: "its label_values takes no selector: it would answer every instance of every metric, so a query instead",
+        note: 'its label_values takes no selector: it would answer every instance of every metric, so a query instead',
       }),
+      pypi: () => ({ steps: [instant('count by (instance) (node_cpu_seconds_total)')], expect: f.cpuInstances }),
     },
     {
       id: 'metadata',
       question: 'What does node_memory_MemAvailable_bytes measure, and what type is it?',
-      ours: (o) => {
-        const describe = o.args('describe_metric');
-        // describe_metric where the server offers it (type, help, unit, labels in one call); list_metrics with metadata where not.
-        return describe !== undefined
-          ? {
-              steps: [{ tool: 'describe_metric', args: { [describe.required[0] ?? 'metric']: 'node_memory_MemAvailable_bytes', ...lastHour(o, 'describe_metric') } }],
-              expect: [f.memory.type, f.memory.help],
-            }
-          : {
-              steps: [{ tool: 'list_metrics', args: { match: 'node_memory_MemAvailable_bytes', include_metadata: true } }],
-              expect: [f.memory.type, f.memory.help],
-            };
-      },
+      ours: (o) => ({
+        steps: [{ tool: 'discover', args: { metric: 'node_memory_MemAvailable_bytes', ...lastHour(o, 'discover') } }],
+        expect: [f.memory.type, f.memory.help],
+      }),
       peer: () => ({ steps: [{ tool: 'prometheus_metric_metadata', args: { metric: 'node_memory_MemAvailable_bytes' } }], expect: [f.memory.type, f.memory.help] }),
+      pypi: () => ({ steps: [{ tool: 'get_metric_metadata', args: { metric: 'node_memory_MemAvailable_bytes' } }], expect: [f.memory.type, f.memory.help] }),
     },
     {
       id: 'top-5',
       question: `Which 5 series of ${data.gauge} are highest now?`,
       ours: () => ({ steps: [{ tool: 'query', args: { query: `topk(5, ${data.gauge})`, time: NOW } }], expect: f.top }),
       peer: () => ({ steps: [{ tool: 'prometheus_query', args: { query: `topk(5, ${data.gauge})`, time: NOW } }], expect: f.top }),
+      pypi: () => ({ steps: [instant(`topk(5, ${data.gauge})`)], expect: f.top }),
     },
     {
       id: 'down',
       question: 'Which targets are down?',
       ours: () => ({ steps: [{ tool: 'query', args: { query: 'up == 0', time: NOW } }], expect: f.down }),
       peer: () => ({ steps: [{ tool: 'prometheus_query', args: { query: 'up == 0', time: NOW } }], expect: f.down }),
+      pypi: () => ({ steps: [instant('up == 0')], expect: f.down }),
     },
     {
       id: 'cardinality',
       question: 'Which metrics have the most series?',
       ours: () => ({ steps: [{ tool: 'query', args: { query: 'topk(3, count by (__name__) ({__name__=~".+"}))', time: NOW } }], expect: f.cardinality }),
       peer: () => ({ steps: [{ tool: 'prometheus_query', args: { query: 'topk(3, count by (__name__) ({__name__=~".+"}))', time: NOW } }], expect: f.cardinality }),
+      pypi: () => ({ steps: [instant('topk(3, count by (__name__) ({__name__=~".+"}))')], expect: f.cardinality }),
     },
     {
       id: 'typo',
@@ -342,6 +374,15 @@ export function agentTasks(data: TaskData): AgentTask[] {
         expect: f.cpuPerMode,
         note: 'an empty answer, no hint: the agent lists the metrics to find the name',
       }),
+      pypi: () => ({
+        steps: [
+          instant('sum by (mode) (rate(node_cpu_secnds_total[5m]))', ['"result":[]']),
+          { tool: 'list_metrics', args: { filter_pattern: 'node_cpu' }, expect: ['node_cpu_seconds_total'] },
+          instant('sum by (mode) (rate(node_cpu_seconds_total[5m]))'),
+        ],
+        expect: f.cpuPerMode,
+        note: "an empty answer, no hint: the agent searches the metric names for the typo's stem (in the peer's favour)",
+      }),
     },
     {
       id: 'syntax-error',
@@ -361,14 +402,18 @@ export function agentTasks(data: TaskData): AgentTask[] {
         expect: f.httpPerJob,
         note: "its error is `http 400: Bad Request`, without Prometheus' message; the agent is assumed to find the mistake itself (in the peer's favour)",
       }),
+      pypi: () => ({
+        steps: [instant('sum by job (rate(http_requests_total[1h]))', [], true), instant('sum by (job) (rate(http_requests_total[1h]))')],
+        expect: f.httpPerJob,
+      }),
     },
     {
       id: 'too-many-points',
-      question: `The total of ${data.gauge} ${data.wide.said}, asked with step 1s (${n((data.wide.end - data.wide.start) + 1)} points, over Prometheus' 11,000)`,
+      question: `The total of ${data.gauge} ${data.wide.said}, asked with step 1s (${n(data.wide.end - data.wide.start + 1)} points, over Prometheus' 11,000)`,
       ours: () => ({
         steps: [
-          { tool: 'range_query', args: { query: `sum(${data.gauge})`, ...wide, step: '1s' }, error: true, expect: ['step'] },
-          { tool: 'range_query', args: { query: `sum(${data.gauge})`, ...wide, step: '1m' } },
+          { tool: 'query', args: { query: `sum(${data.gauge})`, ...wide, step: '1s' }, error: true, expect: ['step'] },
+          { tool: 'query', args: { query: `sum(${data.gauge})`, ...wide, step: '1m' } },
         ],
         expect: [f.gaugeTotal],
       }),
@@ -378,22 +423,24 @@ export function agentTasks(data: TaskData): AgentTask[] {
           { tool: 'prometheus_query_range', args: { query: `sum(${data.gauge})`, ...wide, step: '1m' } },
         ],
         expect: [f.gaugeTotal],
-        note: 'its error is `http 400: Bad Request`: the agent is assumed to guess that the step is at fault (in the peer\'s favour)',
+        note: "its error is `http 400: Bad Request`: the agent is assumed to guess that the step is at fault (in the peer's favour)",
       }),
+      pypi: () => ({ steps: [ranged(`sum(${data.gauge})`, wide, '1s', true), ranged(`sum(${data.gauge})`, wide, '1m')], expect: [f.gaugeTotal] }),
     },
     {
       id: 'too-large-answer',
       question: `${data.large} of every host over the last hour, a point a minute (${n(f.largeSeries)} series × 61 points)`,
       ours: () => ({
-        steps: [{ tool: 'range_query', args: { query: data.large, start: HOUR_AGO, end: NOW, step: '1m' } }],
+        steps: [{ tool: 'query', args: { query: data.large, ...hour, step: '1m' } }],
         expect: [f.largeFirst],
         note: 'the answer is cut to the token budget, with a note on narrowing the query',
       }),
       peer: () => ({
-        steps: [{ tool: 'prometheus_query_range', args: { query: data.large, start: HOUR_AGO, end: NOW, step: '1m' } }],
+        steps: [{ tool: 'prometheus_query_range', args: { query: data.large, ...hour, step: '1m' } }],
         expect: [f.largeFirst],
         note: "the whole answer: more than a model's context holds, so a host refuses it",
       }),
+      pypi: () => ({ steps: [ranged(data.large, hour, '1m')], expect: [f.largeFirst], note: 'the whole answer, as the npm peer\'s' }),
     },
   ];
 }
@@ -409,51 +456,55 @@ export interface Run {
   calls: number;
   /** Tokens of each answer, in call order. */
   answers: number[];
-  /** definitions × (calls + 1) + the answers. */
+  /** Without caching: definitions × (calls + 1) + the answers. */
   total: number;
+  /** With prompt caching: definitions × (1 + 0.1 × calls) + the answers. */
+  cached: number;
   note?: string;
 }
+
+/** A cache read costs a tenth of the input it replaces (Anthropic's and OpenAI's prompt caching). */
+export const CACHE_READ = 0.1;
 
 export interface TaskResult {
   id: string;
   question: string;
   ours: Run;
-  peer: Run;
+  peers: Record<PeerId, Run>;
 }
 
 export interface AgentTaskResults {
   /** The data's name and what it holds. */
   data: { name: string; description: string };
-  definitions: [Definitions, Definitions];
+  definitions: { ours: Definitions; peers: Record<PeerId, Definitions> };
   /** This server's answer budget (AGENT_RESPONSE_BUDGET_TOKENS), which no answer of its may exceed. */
   budgetTokens: number;
   tasks: TaskResult[];
   seconds: number;
 }
 
-interface Side {
+export interface Side {
   label: string;
   connection: Connection;
 }
 
-/** Runs every task on both servers; throws when a step fails unexpectedly or an answer lacks its fact. */
-export async function runAgentTasks(ours: Side, peer: Side, data: TaskData, budgetTokens: number): Promise<AgentTaskResults> {
+/** Runs every task on every server; throws when a step fails unexpectedly or an answer lacks its fact. */
+export async function runAgentTasks(ours: Side, peers: Record<PeerId, Side>, data: TaskData, budgetTokens: number): Promise<AgentTaskResults> {
   const started = performance.now();
   const [defsOurs, offeredOurs] = await definitions(ours.connection);
-  const [defsPeer, offeredPeer] = await definitions(peer.connection);
+  const peerDefs = {} as Record<PeerId, [Definitions, Offered]>;
+  for (const id of PEERS) peerDefs[id] = await definitions(peers[id].connection);
   const tasks: TaskResult[] = [];
   for (const task of agentTasks(data)) {
-    const run = (side: Side, plan: Plan, defs: Definitions, offered: Offered) => play(side, `${task.id} (${data.name})`, plan, defs, offered);
-    tasks.push({
-      id: task.id,
-      question: task.question,
-      ours: await run(ours, task.ours(offeredOurs), defsOurs, offeredOurs),
-      peer: await run(peer, task.peer(offeredPeer), defsPeer, offeredPeer),
-    });
+    const run = (side: Side, plan: Plan, [defs, offered]: [Definitions, Offered]) => play(side, `${task.id} (${data.name})`, plan, defs, offered);
+    const result: TaskResult = { id: task.id, question: task.question, ours: await run(ours, task.ours(offeredOurs), [defsOurs, offeredOurs]), peers: {} as Record<PeerId, Run> };
+    result.peers.npm = await run(peers.npm, task.peer(peerDefs.npm[1]), peerDefs.npm);
+    result.peers.pypi = await run(peers.pypi, task.pypi(peerDefs.pypi[1]), peerDefs.pypi);
+    tasks.push(result);
   }
   return {
     data: { name: data.name, description: data.description },
-    definitions: [defsOurs, defsPeer],
+    definitions: { ours: defsOurs, peers: { npm: peerDefs.npm[0], pypi: peerDefs.pypi[0] } },
     budgetTokens,
     tasks,
     seconds: (performance.now() - started) / 1000,
@@ -494,7 +545,8 @@ async function play(side: Side, id: string, plan: Plan, defs: Definitions, offer
   }
   check(`agent task ${id}, ${side.label}, final answer`, text, plan.expect);
   const calls = plan.steps.length;
-  return { calls, answers, total: defs.tokens * (calls + 1) + answers.reduce((a, b) => a + b, 0), note: plan.note };
+  const answered = answers.reduce((a, b) => a + b, 0);
+  return { calls, answers, total: defs.tokens * (calls + 1) + answered, cached: Math.round(defs.tokens * (1 + CACHE_READ * calls)) + answered, note: plan.note };
 }
 
 function check(where: string, text: string, facts: Fact[]): void {
@@ -516,68 +568,99 @@ function median(values: number[]): number {
   return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
 }
 
-const AGENT_TARGETS = { definitionsTokens: 2000, medianVsPeer: 0.5 };
+/** The targets of issue 25: definitions ≤ 650 tokens, the median task ≤ 1.0× the leanest peer's, with and without caching. */
+export const AGENT_TARGETS = { definitionsTokens: 650, medianVsLeanest: 1.0 };
 
 const answersOf = (x: Run) => x.answers.reduce((a, b) => a + b, 0);
 /** A server fails a task in a host when one of its answers is over the host's limit. */
 const failsInHost = (x: Run) => x.answers.some((a) => a > HOST_LIMIT_TOKENS);
 
-export interface RunSummary {
-  /** Median of the ratios over the tasks both servers complete within a host's limit: the figure the target is read from. */
+export interface PeerSummary {
+  /** Median of the ratios over the tasks both servers complete within a host's limit, without caching and with. */
   medianRatio: number;
+  medianCached: number;
   /** Median over every task, the raw tokens counted whatever a host would do with them. */
   medianRatioAll: number;
-  /** The same without the definitions, over the tasks both complete. */
+  /** The answers alone, over the tasks both complete. */
   medianAnswersRatio: number;
-  /** Tasks whose peer answer is over a host's limit, and this server's. */
-  failing: { peer: string[]; ours: string[] };
+  /** Tasks whose peer answer is over a host's limit. */
+  failing: string[];
+  /** Tokens without caching, summed over the tasks every server completes: the leanest peer has the fewest. */
+  sum: number;
   largest: { tokens: number; task: string };
-  largestPeer: { tokens: number; task: string };
+}
+
+export interface RunSummary {
+  peers: Record<PeerId, PeerSummary>;
+  /** The peer with the fewest tokens over the tasks (without caching). */
+  leanest: PeerId;
+  /** Tasks this server fails in a host. */
+  failing: string[];
+  largest: { tokens: number; task: string };
+}
+
+function largestOf(tasks: TaskResult[], run: (t: TaskResult) => Run): { tokens: number; task: string } {
+  return tasks.map((t) => ({ tokens: Math.max(...run(t).answers), task: t.id })).reduce((a, b) => (b.tokens > a.tokens ? b : a));
 }
 
 export function summarizeRun(r: AgentTaskResults): RunSummary {
-  const largestOf = (side: 'ours' | 'peer') =>
-    r.tasks.map((t) => ({ tokens: Math.max(...t[side].answers), task: t.id })).reduce((a, b) => (b.tokens > a.tokens ? b : a));
-  const completed = r.tasks.filter((t) => !failsInHost(t.ours) && !failsInHost(t.peer));
-  return {
-    medianRatio: median(completed.map((t) => t.ours.total / t.peer.total)),
-    medianRatioAll: median(r.tasks.map((t) => t.ours.total / t.peer.total)),
-    medianAnswersRatio: median(completed.map((t) => answersOf(t.ours) / answersOf(t.peer))),
-    failing: { peer: r.tasks.filter((t) => failsInHost(t.peer)).map((t) => t.id), ours: r.tasks.filter((t) => failsInHost(t.ours)).map((t) => t.id) },
-    largest: largestOf('ours'),
-    largestPeer: largestOf('peer'),
-  };
+  const peers = {} as Record<PeerId, PeerSummary>;
+  for (const id of PEERS) {
+    const completed = r.tasks.filter((t) => !failsInHost(t.ours) && !failsInHost(t.peers[id]));
+    peers[id] = {
+      medianRatio: median(completed.map((t) => t.ours.total / t.peers[id].total)),
+      medianCached: median(completed.map((t) => t.ours.cached / t.peers[id].cached)),
+      medianRatioAll: median(r.tasks.map((t) => t.ours.total / t.peers[id].total)),
+      medianAnswersRatio: median(completed.map((t) => answersOf(t.ours) / answersOf(t.peers[id]))),
+      failing: r.tasks.filter((t) => failsInHost(t.peers[id])).map((t) => t.id),
+      sum: r.tasks.filter((t) => ![t.ours, ...PEERS.map((p) => t.peers[p])].some(failsInHost)).reduce((a, t) => a + t.peers[id].total, 0),
+      largest: largestOf(r.tasks, (t) => t.peers[id]),
+    };
+  }
+  const leanest = [...PEERS].sort((a, b) => peers[a].sum - peers[b].sum)[0]!;
+  return { peers, leanest, failing: r.tasks.filter((t) => failsInHost(t.ours)).map((t) => t.id), largest: largestOf(r.tasks, (t) => t.ours) };
 }
 
-/** The rows of the benchmark's Targets table: the definitions, the largest answer, and each dataset's median. */
+/** The rows of the benchmark's Targets table: the definitions, the largest answer, and each dataset's medians against the leanest peer. */
 export function summarizeAgentTasks(runs: AgentTaskResults[]): [string, string, string, boolean][] {
   const n = (x: number) => x.toLocaleString('en-US');
-  const [ours, peer] = runs[0]!.definitions;
+  const { ours, peers } = runs[0]!.definitions;
   const summaries = runs.map(summarizeRun);
   const largest = summaries.map((s, i) => ({ ...s.largest, data: runs[i]!.data.name })).reduce((a, b) => (b.tokens > a.tokens ? b : a));
-  const largestPeer = summaries.map((s, i) => ({ ...s.largestPeer, data: runs[i]!.data.name })).reduce((a, b) => (b.tokens > a.tokens ? b : a));
   const budget = runs[0]!.budgetTokens;
   return [
     [
-      'tool definitions a model is given (every tool\'s name, description, input schema, and the instructions)',
-      `${n(ours.tokens)} tokens (peer ${n(peer.tokens)})`,
+      "tool definitions a model is given (every tool's name, description, input schema, and the instructions)",
+      `${n(ours.tokens)} tokens, ${ours.tools} tools (${PEERS.map((id) => `${PEER_LABELS[id]} ${n(peers[id].tokens)}`).join(', ')})`,
       `≤ ${n(AGENT_TARGETS.definitionsTokens)} tokens`,
       ours.tokens <= AGENT_TARGETS.definitionsTokens,
     ],
     [
       `largest answer in the ${runs[0]!.tasks.length} agent tasks`,
-      `${n(largest.tokens)} tokens (${largest.task}, ${largest.data}; the peer's ${n(largestPeer.tokens)}, ${largestPeer.task})`,
+      `${n(largest.tokens)} tokens (${largest.task}, ${largest.data})`,
       `≤ ${n(budget)} (AGENT_RESPONSE_BUDGET_TOKENS)`,
       largest.tokens <= budget,
     ],
-    ...runs.map((r, i): [string, string, string, boolean] => {
+    ...runs.flatMap((r, i): [string, string, string, boolean][] => {
       const s = summaries[i]!;
-      const completed = r.tasks.length - new Set([...s.failing.peer, ...s.failing.ours]).size;
+      const lean = s.peers[s.leanest];
+      const completed = r.tasks.length - new Set([...lean.failing, ...s.failing]).size;
+      const others = PEERS.filter((id) => id !== s.leanest);
+      const worst = (key: 'medianRatio' | 'medianCached') => Math.max(...PEERS.map((id) => s.peers[id][key]));
       return [
-        `tokens per agent task vs the peer's, ${r.data.name}: median of the ${completed} tasks both complete within a host's ${n(HOST_LIMIT_TOKENS)}-token limit`,
-        `${s.medianRatio.toFixed(2)}× (all ${r.tasks.length}, raw: ${s.medianRatioAll.toFixed(2)}×; the peer fails ${s.failing.peer.length})`,
-        `≤ ${AGENT_TARGETS.medianVsPeer}×`,
-        s.medianRatio <= AGENT_TARGETS.medianVsPeer,
+        [
+          `tokens per agent task vs the leanest peer (${PEER_LABELS[s.leanest]}), ${r.data.name}, without caching: median of the ${completed} tasks both complete`,
+          `${lean.medianRatio.toFixed(2)}× (raw, all ${r.tasks.length}: ${lean.medianRatioAll.toFixed(2)}×; the peer fails ${lean.failing.length}); ` +
+            others.map((id) => `vs ${PEER_LABELS[id]} ${s.peers[id].medianRatio.toFixed(2)}×`).join(', '),
+          `≤ ${AGENT_TARGETS.medianVsLeanest.toFixed(1)}× (each peer)`,
+          worst('medianRatio') <= AGENT_TARGETS.medianVsLeanest,
+        ],
+        [
+          `the same with prompt caching (definitions once, then ${CACHE_READ} × per turn)`,
+          `${lean.medianCached.toFixed(2)}×; ${others.map((id) => `vs ${PEER_LABELS[id]} ${s.peers[id].medianCached.toFixed(2)}×`).join(', ')}`,
+          `≤ ${AGENT_TARGETS.medianVsLeanest.toFixed(1)}× (each peer)`,
+          worst('medianCached') <= AGENT_TARGETS.medianVsLeanest,
+        ],
       ];
     }),
   ];
@@ -585,36 +668,37 @@ export function summarizeAgentTasks(runs: AgentTaskResults[]): [string, string, 
 
 /** The suite's section of docs/benchmarks.md: the method once, then a table per dataset. */
 export function renderAgentTasks(runs: AgentTaskResults[], heading: string, setup: string[] = []): string[] {
-  const [ours, peer] = runs[0]!.definitions;
+  const { ours, peers } = runs[0]!.definitions;
   const n = (x: number) => x.toLocaleString('en-US');
   const notes = runs[0]!.tasks.flatMap((t) => [
     ...(t.ours.note === undefined ? [] : [`- **${t.id}**, this project: ${t.ours.note}.`]),
-    ...(t.peer.note === undefined ? [] : [`- **${t.id}**, the peer: ${t.peer.note}.`]),
+    ...PEERS.flatMap((id) => (t.peers[id].note === undefined ? [] : [`- **${t.id}**, ${PEER_LABELS[id]}: ${t.peers[id].note}.`])),
   ]);
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
   const near = runs
-    .flatMap((r) => r.tasks.flatMap((t) => [...t.ours.answers, ...t.peer.answers]))
+    .flatMap((r) => r.tasks.flatMap((t) => [...t.ours.answers, ...PEERS.flatMap((id) => t.peers[id].answers)]))
     .filter((a) => a >= HOST_LIMIT_TOKENS * 0.8 && a <= HOST_LIMIT_TOKENS * 1.2).length;
+  const defs = (d: Definitions) => `${n(d.tokens)} tokens (${d.tools} tools; ${d.instructionsTokens === 0 ? 'no instructions' : `instructions ${n(d.instructionsTokens)}`})`;
   return [
     heading,
     '',
     `${runs[0]!.tasks.length} questions an agent asks, each answered with each server by the tool calls a competent agent would make with that server's tools ` +
       '(scripts/lib/agent-tasks.ts: the calls are fixed there, no model runs), every call made for real through the MCP client to the server and a real ' +
-      "Prometheus, and each task's final answer checked for the expected facts, computed from the data the Prometheus holds. The same questions and calls run " +
-      `on ${runs.length === 1 ? 'one dataset' : `${runs.length} datasets`}: ${runs.map((r) => `the ${r.data.name}`).join(' and ')}. ` +
+      "Prometheus, and each task's final answer checked for the expected facts, computed from the data the Prometheus holds. The servers: this project, " +
+      `the npm package \`prometheus-mcp\` and PyPI's \`prometheus-mcp-server\` (pinned: package.json, requirements-peer.txt), each as its README runs it. ` +
+      `The same questions and calls run on ${runs.length === 1 ? 'one dataset' : `${runs.length} datasets`}: ${runs.map((r) => `the ${r.data.name}`).join(' and ')}. ` +
       'The data lies in 2023, so "now" is 2023-04-01T00:00Z in every question.',
     '',
-    '**Tokens per task** (o200k_base) = definitions × turns + the text of every answer, with turns = calls + 1 (a host sends the definitions again ' +
-      'on every model turn: one per call, and the turn that writes the answer). **Definitions** = every tool\'s name, description and input schema, ' +
-      `and the server's instructions: this project ${n(ours.tokens)} tokens (${ours.tools} tools; instructions ${n(ours.instructionsTokens)}), ` +
-      `the peer ${n(peer.tokens)} (${peer.tools} tools; ${peer.instructionsTokens === 0 ? 'no instructions' : `instructions ${n(peer.instructionsTokens)}`}). ` +
-      "**Answers alone**: the answers' tokens against the peer's, the definitions left out (what a host that loads definitions on demand pays).",
+    '**Tokens per task** (o200k_base), **without caching** = definitions × turns + the text of every answer, with turns = calls + 1 (a host sends the ' +
+      `definitions again on every model turn: one per call, and the turn that writes the answer); **with prompt caching** = definitions × (1 + ${CACHE_READ} × calls) ` +
+      '+ the answers (the definitions paid once, then read from the cache at a tenth of the price on every further turn). ' +
+      `**Definitions** = every tool's name, description and input schema, and the server's instructions: this project ${defs(ours)}, ` +
+      `${PEERS.map((id) => `${PEER_LABELS[id]} ${defs(peers[id])}`).join(', ')}. The **leanest peer** of a dataset is the one with the fewest tokens over its tasks.`,
     '',
     `**A host's limit.** A host refuses a tool answer over ${n(HOST_LIMIT_TOKENS)} tokens (Claude Code: "response (N tokens) exceeds maximum allowed tokens ` +
       `(25000)", MAX_MCP_OUTPUT_TOKENS; counted with its own tokenizer, not this one: ${near === 0 ? 'no answer here is within 20% of the line' : `${near} answers here are within 20% of the line`}): ` +
-      'a server with such an answer in a task **fails** the task ' +
-      '(marked † with its raw tokens, as if a host passed everything). The median is taken over the tasks both servers complete, the figure the target ' +
-      'is read from; the median over every task with the raw tokens is given beside it.',
+      'a server with such an answer in a task **fails** the task (marked † with its raw tokens, as if a host passed everything). The medians are taken over ' +
+      'the tasks both servers complete; the median over every task with the raw tokens is given beside them.',
     '',
     ...(setup.length === 0 ? [] : [...setup, '']),
     `The suite took ${seconds.toFixed(1)} s (${runs.map((r) => `${r.data.name} ${r.seconds.toFixed(1)} s`).join(', ')}).`,
@@ -628,37 +712,32 @@ function renderRun(r: AgentTaskResults): string[] {
   const s = summarizeRun(r);
   const n = (x: number) => x.toLocaleString('en-US');
   const mark = (x: Run) => (failsInHost(x) ? '† ' : '');
-  // Where each server's answers weigh less than its definitions, the ratio is about the definitions' whatever the data.
-  const [defsOurs, defsPeer] = r.definitions;
-  const completed = r.tasks.filter((t) => !failsInHost(t.ours) && !failsInHost(t.peer));
-  const bound = completed.filter((t) => answersOf(t.ours) < defsOurs.tokens && answersOf(t.peer) < defsPeer.tokens);
-  const rest = completed.filter((t) => !bound.includes(t));
-  const ratios = (tasks: TaskResult[]) => tasks.map((t) => t.ours.total / t.peer.total);
   const capital = r.data.name.charAt(0).toUpperCase() + r.data.name.slice(1);
+  const cell = (x: Run) => `${mark(x)}${n(x.total)} / ${n(x.cached)} (${n(answersOf(x))})`;
+  const ratio = (t: TaskResult, id: PeerId) => `${(t.ours.total / t.peers[id].total).toFixed(2)}× / ${(t.ours.cached / t.peers[id].cached).toFixed(2)}×`;
   return [
     `### ${capital}`,
     '',
     `${capital}: ${r.data.description}.`,
     '',
-    '| task | question | calls: this project / peer | tokens: this project (answers) | peer (answers) | ratio | answers alone |',
-    '|---|---|---|---|---|---|---|',
+    'Tokens: without caching / with prompt caching (the answers alone). Ratios: this project against each peer, without / with caching.',
+    '',
+    `| task | calls: this project / npm / PyPI | this project | ${PEERS.map((id) => PEER_LABELS[id]).join(' | ')} | ${PEERS.map((id) => `vs ${id}`).join(' | ')} |`,
+    `|---|---|---|${PEERS.map(() => '---|').join('')}${PEERS.map(() => '---|').join('')}`,
     ...r.tasks.map(
       (t) =>
-        `| ${t.id} | ${t.question} | ${t.ours.calls} / ${t.peer.calls} | ${mark(t.ours)}${n(t.ours.total)} (${n(answersOf(t.ours))}) | ${mark(t.peer)}${n(t.peer.total)} (${n(answersOf(t.peer))}) ` +
-        `| ${(t.ours.total / t.peer.total).toFixed(2)}× | ${(answersOf(t.ours) / answersOf(t.peer)).toFixed(2)}× |`,
+        `| ${t.id} | ${[t.ours, ...PEERS.map((id) => t.peers[id])].map((x) => x.calls).join(' / ')} | ${cell(t.ours)} | ${PEERS.map((id) => cell(t.peers[id])).join(' | ')} | ` +
+        `${PEERS.map((id) => ratio(t, id)).join(' | ')} |`,
     ),
-    `| **median**, the tasks both complete | | | | | **${s.medianRatio.toFixed(2)}×** | ${s.medianAnswersRatio.toFixed(2)}× |`,
-    `| median of all ${r.tasks.length}, raw tokens | | | | | ${s.medianRatioAll.toFixed(2)}× | |`,
+    `| **median**, the tasks both complete | | | ${PEERS.map(() => '').join(' | ')} | ${PEERS.map((id) => `**${s.peers[id].medianRatio.toFixed(2)}× / ${s.peers[id].medianCached.toFixed(2)}×**`).join(' | ')} |`,
+    `| median of all ${r.tasks.length}, raw, without caching | | | ${PEERS.map(() => '').join(' | ')} | ${PEERS.map((id) => `${s.peers[id].medianRatioAll.toFixed(2)}×`).join(' | ')} |`,
+    `| median of the answers alone | | | ${PEERS.map(() => '').join(' | ')} | ${PEERS.map((id) => `${s.peers[id].medianAnswersRatio.toFixed(2)}×`).join(' | ')} |`,
     '',
-    `† over a host's ${n(HOST_LIMIT_TOKENS)}-token limit: the peer fails ${s.failing.peer.length === 0 ? 'no task' : s.failing.peer.join(', ')}` +
-      `${s.failing.ours.length === 0 ? '' : `; this project fails ${s.failing.ours.join(', ')}`}. ` +
+    `Leanest peer on the ${r.data.name}: ${PEER_LABELS[s.leanest]} (${PEERS.map((id) => `${PEER_LABELS[id]} ${n(s.peers[id].sum)}`).join(', ')} tokens over the tasks every server completes). ` +
+      `† over a host's ${n(HOST_LIMIT_TOKENS)}-token limit: ${PEERS.map((id) => `${PEER_LABELS[id]} fails ${s.peers[id].failing.length === 0 ? 'no task' : s.peers[id].failing.join(', ')}`).join('; ')}` +
+      `${s.failing.length === 0 ? '; this project fails none' : `; this project fails ${s.failing.join(', ')}`}. ` +
       `Largest answer: this project ${n(s.largest.tokens)} tokens (${s.largest.task}), ${s.largest.tokens <= r.budgetTokens ? 'within' : '**over**'} its budget of ` +
-      `${n(r.budgetTokens)} (AGENT_RESPONSE_BUDGET_TOKENS); the peer ${n(s.largestPeer.tokens)} tokens (${s.largestPeer.task}).`,
-    '',
-    `In ${bound.length} of the ${completed.length} tasks both complete, each server's answers weigh less than its definitions ` +
-      `(${bound.map((t) => t.id).join(', ')}): their ratios, ${Math.min(...ratios(bound)).toFixed(2)}× to ${Math.max(...ratios(bound)).toFixed(2)}×, ` +
-      `are about the definitions' (${n(defsOurs.tokens)} tokens against ${n(defsPeer.tokens)}: ${(defsOurs.tokens / defsPeer.tokens).toFixed(2)}×) whatever the data. ` +
-      (rest.length === 0 ? '' : `The median of the other ${rest.length} (${rest.map((t) => t.id).join(', ')}) is ${median(ratios(rest)).toFixed(2)}×.`),
+      `${n(r.budgetTokens)} (AGENT_RESPONSE_BUDGET_TOKENS); ${PEERS.map((id) => `${PEER_LABELS[id]} ${n(s.peers[id].largest.tokens)} (${s.peers[id].largest.task})`).join(', ')}.`,
     '',
   ];
 }

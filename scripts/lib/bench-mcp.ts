@@ -4,6 +4,7 @@
  * real MCP SDK client as an agent's host would: start-up to a first tools/list, the
  * latency of tools/call, and the size of the answers in bytes and in tokens.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -30,7 +31,20 @@ export function oursSpec(root: string, prometheusUrl: string): McpServerSpec {
     args: [path.join(root, 'dist', 'prometheus-tools-mcp.js')],
     // AWS_REGION: today every call needs a region, even to a PROMETHEUS_URL without SigV4.
     env: { PROMETHEUS_URL: prometheusUrl, PROMETHEUS_SIGV4: 'false', AWS_REGION: 'us-east-1' },
-    tools: { query: 'query', rangeQuery: 'range_query' },
+    tools: { query: 'query', rangeQuery: 'query' },
+  };
+}
+
+/** PyPI's prometheus-mcp-server, as its README runs it: the console script, PROMETHEUS_URL, stdio (its default transport). */
+export function pypiSpec(root: string, prometheusUrl: string): McpServerSpec {
+  const bin = path.join(root, '.venv-peer', 'bin', 'prometheus-mcp-server');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: scripts/setup.sh installs it (requirements-peer.txt)`);
+  return {
+    label: 'peer: prometheus-mcp-server (PyPI)',
+    command: bin,
+    args: [],
+    env: { PROMETHEUS_URL: prometheusUrl },
+    tools: { query: 'execute_query', rangeQuery: 'execute_range_query' },
   };
 }
 

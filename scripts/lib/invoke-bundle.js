@@ -27,7 +27,7 @@ async function main() {
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    ...(toolName ? { clientContext: { custom: { bedrockAgentCoreToolName: `bench___${toolName}` } } } : {}),
+    ...(toolName ? { clientContext: { custom: { bedrockAgentCoreToolName: `bench___${toolName}`, envelope: true } } } : {}),
   });
   const done = performance.now();
   // Lambda refuses a synchronous response over 6 MB: so does this stand-in.

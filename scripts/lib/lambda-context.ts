@@ -1,7 +1,11 @@
 import type { Context } from 'aws-lambda';
 
-/** A Lambda Context for tests; `toolName` makes it look like an AgentCore Gateway call. */
-export function lambdaContext(options: { remainingMs?: number; toolName?: string; functionName?: string } = {}): Context {
+/**
+ * A Lambda Context for tests; `toolName` makes it a tool call: the local MCP server's, which
+ * asks for the whole envelope, or with `gateway` exactly as AgentCore Gateway makes it,
+ * whose answer is what the model reads (the data alone on success).
+ */
+export function lambdaContext(options: { remainingMs?: number; toolName?: string; functionName?: string; gateway?: boolean } = {}): Context {
   const functionName = options.functionName ?? 'prometheus-query';
   const deadline = Date.now() + (options.remainingMs ?? 30_000);
   return {
@@ -23,7 +27,7 @@ export function lambdaContext(options: { remainingMs?: number; toolName?: string
           clientContext: {
             client: {} as never,
             env: {} as never,
-            custom: { bedrockAgentCoreToolName: `prometheus-target___${options.toolName}` },
+            custom: { bedrockAgentCoreToolName: `prometheus-target___${options.toolName}`, ...(options.gateway === true ? {} : { envelope: true }) },
           },
         }),
   };

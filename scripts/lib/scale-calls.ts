@@ -6,6 +6,7 @@
  * counts the bytes it sends. For the scale benchmark (npm run bench -- --scale) and its
  * test at 100,000 series (tests/integration/scale.test.ts).
  */
+import { asToolCall } from '../../src/tools/replaced';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -201,7 +202,8 @@ export async function measureMcpServer(calls: readonly ScaleCall[], prometheusUr
   try {
     const answers: { name: string; isError: boolean; tokens: number }[] = [];
     for (const call of calls) {
-      const result = await client.callTool({ name: call.tool, arguments: call.args(end) }, undefined, { timeout: 120_000 });
+      const toolCall = asToolCall(call.tool, call.args(end));
+      const result = await client.callTool({ name: toolCall.tool, arguments: toolCall.args }, undefined, { timeout: 120_000 });
       answers.push({ name: call.name, isError: result.isError === true, tokens: countTokens(JSON.stringify(result.content)) });
     }
     const status = readFileSync(`/proc/${transport.pid}/status`, 'utf8');

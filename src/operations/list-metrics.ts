@@ -55,7 +55,7 @@ export const listMetrics = defineOperation({
     if (args.top !== undefined && targetsCloudWatch(args, ctx.config)) {
       throw new NotSupportedError(
         'top: CloudWatch PromQL needs a metric name in every selector, so it cannot count the series of every metric; ' +
-          "count one metric's series and its labels' values with describe_metric, or query count({\"<metric>\"})",
+          "count one metric's series and its labels' values with discover's metric, or query count({\"<metric>\"})",
       );
     }
     if (args.top !== undefined) return topMetrics(args.top, selected, args.search, args, ctx);

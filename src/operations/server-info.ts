@@ -12,8 +12,8 @@ import { defineOperation } from './types';
  */
 export const CLOUDWATCH_CHECK_QUERY = 'prometheus_tools_reachability_check';
 const CLOUDWATCH_SERVES =
-  'CloudWatch PromQL serves query, range_query and the discovery tools; not rules, alerts or metadata ' +
-  '(list_rules, list_alerts and include_metadata answer not_supported)';
+  'CloudWatch PromQL serves query and discover; not rules, alerts or metadata ' +
+  '(alerts and include_metadata answer not_supported)';
 
 export const serverInfo = defineOperation({
   name: 'server_info',

@@ -51,7 +51,7 @@ const NOT_SERVED: Partial<Record<Call, string>> = {
   alerts: 'CloudWatch has no Prometheus alerts API: use CloudWatch alarms (PromQL alarms: DescribeAlarms / the console)',
   metadata:
     "CloudWatch PromQL serves no metric metadata (type, help, unit): a series' __type__ and __temporality__ labels " +
-    'tell its type (series, or describe_metric)',
+    'tell its type (discover with series: true, or with metric)',
   'status/buildinfo': 'CloudWatch PromQL has no build information',
 };
 
@@ -137,7 +137,7 @@ async function assertQuery(call: 'query' | 'query_range', params: Params, now: n
   if (selectors.length === 0) {
     throw new ValidationError(
       `CloudWatch PromQL answers only queries that select a metric by name, and ${shorten(query)} selects none: ` +
-        'e.g. {"http.server.active_requests"} or up{job="api"} (list_metrics finds the names)',
+        'e.g. {"http.server.active_requests"} or up{job="api"} (discover finds the names)',
     );
   }
   assertNamed(selectors, query);
@@ -153,7 +153,7 @@ function assertRangeSelectors(selectors: VectorSelector[]): void {
   const { text, seconds } = long.matrix!;
   throw new ValidationError(
     `CloudWatch PromQL takes range selectors of at most 24h, and ${text} reads ${formatDuration(seconds)}: ` +
-      `write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)`,
+      `write [24h] or less, or run a range query (query with start) over the longer period with a step of 1d (one point per day)`,
   );
 }
 
@@ -165,12 +165,12 @@ function assertNamed(selectors: VectorSelector[], text: string): void {
   if (nameless.nameMatcher !== undefined) {
     throw new ValidationError(
       `CloudWatch PromQL needs each selector to name its metric with =, and ${nameless.text}${where} matches it with ` +
-        `${nameless.nameMatcher}: write one selector per metric, e.g. ${fix} (list_metrics finds the names)`,
+        `${nameless.nameMatcher}: write one selector per metric, e.g. ${fix} (discover finds the names)`,
     );
   }
   throw new ValidationError(
     `CloudWatch PromQL needs each selector to name its metric, and ${nameless.text}${where} names none: ` +
-      `write ${fix} with the metric's name (list_metrics finds the names)`,
+      `write ${fix} with the metric's name (discover finds the names)`,
   );
 }
 

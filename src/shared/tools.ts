@@ -124,7 +124,7 @@ function envelopeSchema(): ToolInputSchema {
       truncated: { type: 'boolean', description: 'Present (true) when a limit or the response budget left something out.' },
       note: { type: 'string', description: 'What was left out and how to narrow the request, or anything else to know.' },
       hints: strings('Why an empty answer may be empty: names or values that do not exist, and similar ones that do.'),
-      step: { type: 'number', description: 'The step range_query chose, in seconds, when none was given.' },
+      step: { type: 'number', description: 'The step a range query chose, in seconds, when none was given.' },
       samples_processed: { type: 'integer', description: 'Query samples the call processed (what AMP bills), where it ran queries.' },
     },
     required: ['status'],

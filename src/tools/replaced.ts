@@ -20,3 +20,25 @@ export function replacedBy(name: string): string | undefined {
   return Object.hasOwn(REPLACED, name) ? `${name} is now ${REPLACED[name]}` : undefined;
 }
 
+
+/** The tool call that runs an operation: its tool, and the mode arguments that choose it. */
+export const TOOL_CALL: Readonly<Record<string, { tool: string; args: Record<string, unknown> }>> = {
+  query: { tool: 'query', args: {} },
+  range_query: { tool: 'query', args: {} },
+  list_metrics: { tool: 'discover', args: {} },
+  describe_metric: { tool: 'discover', args: {} },
+  list_labels: { tool: 'discover', args: { labels: true } },
+  label_values: { tool: 'discover', args: {} },
+  series: { tool: 'discover', args: { series: true } },
+  list_rules: { tool: 'alerts', args: { rules: true } },
+  list_alerts: { tool: 'alerts', args: {} },
+  server_info: { tool: 'server_info', args: {} },
+  list_workspaces: { tool: 'server_info', args: { workspaces: true } },
+};
+
+/** An operation's call as a tool call: `{operation: 'label_values', label: 'job'}` is discover with label. */
+export function asToolCall(operation: string, args: Record<string, unknown>): { tool: string; args: Record<string, unknown> } {
+  const call = TOOL_CALL[operation];
+  if (call === undefined) throw new Error(`no tool runs the operation ${operation}`);
+  return { tool: call.tool, args: { ...call.args, ...args } };
+}

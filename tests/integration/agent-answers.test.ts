@@ -101,7 +101,7 @@ describe('the response budget of a tool call', () => {
   it('is counted in tokens (AGENT_RESPONSE_BUDGET_TOKENS), while a direct invocation keeps the 6 MB one', async () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, AGENT_RESPONSE_BUDGET_TOKENS: '500' });
     const args = { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60', format: 'summary' };
-    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { series: unknown[] } };
+    const viaTool = (await router(args, lambdaContext({ toolName: 'query' }))) as { truncated?: boolean; note?: string; data: { series: unknown[] } };
     expect(countTokens(JSON.stringify(viaTool))).toBeLessThanOrEqual(500);
     expect(viaTool.truncated).toBe(true);
     expect(viaTool.note).toContain('larger than the 500-token response budget');
@@ -113,7 +113,7 @@ describe('the response budget of a tool call', () => {
   it('never exceeds RESPONSE_BUDGET_BYTES either: an estimated token is at most 3 bytes', async () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, RESPONSE_BUDGET_BYTES: '1500' });
     const args = { query: 'node_cpu_seconds_total', start: T0 - 3600, end: T0 + 3600, step: '60', format: 'summary' };
-    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string };
+    const viaTool = (await router(args, lambdaContext({ toolName: 'query' }))) as { truncated?: boolean; note?: string };
     expect(Buffer.byteLength(JSON.stringify(viaTool))).toBeLessThanOrEqual(1500);
     expect(viaTool.truncated).toBe(true);
     expect(viaTool.note).toContain('larger than the 500-token response budget');
@@ -123,7 +123,7 @@ describe('the response budget of a tool call', () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl });
     const args = { query: 'node_cpu_seconds_total', start: FIXTURE_START, end: FIXTURE_END, step: '5s', format: 'prometheus' };
     const complete = await router({ operation: 'range_query', ...args }, lambdaContext());
-    const viaTool = (await router(args, lambdaContext({ toolName: 'range_query' }))) as { truncated?: boolean; note?: string; data: { result: { values: [number, string][] }[] } };
+    const viaTool = (await router(args, lambdaContext({ toolName: 'query' }))) as { truncated?: boolean; note?: string; data: { result: { values: [number, string][] }[] } };
     expect(Object.keys(viaTool)).toEqual(['status', 'truncated', 'note', 'data', 'samples_processed']);
     expect(viaTool.note).toMatch(/^the complete answer \(about [0-9]+ KB from Prometheus\) is larger than the 20,000-token response budget: step 5s → (\d+)s \(every (\d+)th point, as Prometheus answers that step\)$/);
     const step = Number(viaTool.note!.match(/→ (\d+)s/)![1]);
@@ -149,7 +149,7 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
 
   it('answers a range query in the compact format, a point a minute over an hour, values to 4 digits, and says the step', async () => {
     const router = await harness.handler('integration');
-    const viaTool = await router({ query: `${ONE_SERIES} / 3`, ...HOUR }, tool('range_query'));
+    const viaTool = await router({ query: `${ONE_SERIES} / 3`, ...HOUR }, tool('query'));
     expect(viaTool).toEqual({
       status: 'success',
       data: { resultType: 'matrix', format: 'compact', step: 60, series: [{ metric: LABELS, start: T0, values: Array(61).fill(0.08333) }] },
@@ -174,7 +174,7 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
     for (const query of [ONE_SERIES, `${ONE_SERIES} / 3`]) {
       // Before, a tool call had the direct invocation's defaults: the same answer.
       const before = await router({ operation: 'range_query', query, ...HOUR }, lambdaContext());
-      const after = await router({ query, ...HOUR }, tool('range_query'));
+      const after = await router({ query, ...HOUR }, tool('query'));
       measured.push([countTokens(JSON.stringify(before)), countTokens(JSON.stringify(after))]);
     }
     expect(measured).toEqual(ONE_SERIES_TOKENS);
@@ -183,19 +183,19 @@ describe('the defaults of a tool call (gateway, MCP): compact, about 60 points, 
   it("rounds to the precision asked for; 17 gives back Prometheus' exact answer", async () => {
     const router = await harness.handler('integration');
     const args = { query: `${ONE_SERIES} / 3`, ...HOUR, step: '5m' };
-    const two = envelopeOf(await router({ ...args, precision: 2 }, tool('range_query')));
+    const two = envelopeOf(await router({ ...args, precision: 2 }, tool('query')));
     expect(two.data.series[0].values).toEqual(Array(13).fill(0.083));
-    const exact = envelopeOf(await router({ ...args, precision: 17 }, tool('range_query')));
-    const prometheus = envelopeOf(await router({ ...args, format: 'prometheus' }, tool('range_query')));
+    const exact = envelopeOf(await router({ ...args, precision: 17 }, tool('query')));
+    const prometheus = envelopeOf(await router({ ...args, format: 'prometheus' }, tool('query')));
     expect(prometheus.data.result[0].values[0]).toEqual([T0, '0.08333333333333333']);
     expect(decodeCompact(exact.data as CompactData)).toEqual(prometheus.data);
-    expect(envelopeOf(await router({ ...args, precision: 18 }, tool('range_query'))).error).toEqual({ type: 'validation_error', message: "field 'precision' must be <= 17" });
+    expect(envelopeOf(await router({ ...args, precision: 18 }, tool('query'))).error).toEqual({ type: 'validation_error', message: "field 'precision' must be <= 17" });
   });
 
   it('keeps the precision when an answer over budget takes a larger step', async () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl });
     const args = { query: 'node_cpu_seconds_total / 3', start: FIXTURE_START, end: FIXTURE_END, step: '5s' };
-    const viaTool = (await router(args, tool('range_query'))) as { note?: string; data: { series: { values: unknown[] }[] } };
+    const viaTool = (await router(args, tool('query'))) as { note?: string; data: { series: { values: unknown[] }[] } };
     const step = Number(viaTool.note!.match(/: step 5s → (\d+)s/)![1]);
     const resampled = envelopeOf(await router({ operation: 'range_query', ...args, step: `${step}s`, format: 'compact' }, lambdaContext()));
     expect(viaTool.data).toEqual(resampled.data);

@@ -1,3 +1,4 @@
+import { asToolCall } from '../../src/tools/replaced';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -278,12 +279,13 @@ describe('through the router and the gateway', () => {
   it.each([
     ['list_rules', { type: 'alerting' }, { groups: only(RULE_GROUPS, (r) => r.type === 'alerting'), total: RULE_COUNT - 1, truncated: false }],
     ['list_alerts', { state: 'pending' }, { alerts: ACTIVE_ALERTS.filter((a) => a.state === 'pending'), total: 1, truncated: false }],
-  ] as const)('answers the gateway tool %s (flat arguments, prefixed tool name), on the router and on its function', async (tool, args, data) => {
-    expect(TOOL_NAMES).toContain(tool);
-    for (const name of ['integration', 'alerting'] as const) {
-      const handler = await harness.handler(name);
-      expect(await handler({ ...args }, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data });
-    }
+  ] as const)('answers %s as a tool call (flat arguments, prefixed tool name): alerts on the router, the operation on its function', async (operation, args, data) => {
+    const call = asToolCall(operation, args);
+    expect(TOOL_NAMES).toContain(call.tool);
+    const router = await harness.handler('integration');
+    expect(await router(call.args, lambdaContext({ toolName: call.tool }))).toEqual({ status: 'success', data });
+    const alerting = await harness.handler('alerting');
+    expect(await alerting({ ...args }, lambdaContext({ toolName: operation }))).toEqual({ status: 'success', data });
   });
 
   it('the alerting function refuses a tool that is not its own', async () => {

@@ -166,6 +166,6 @@ describe('describe_metric', () => {
     const args = { metric: 'node_cpu_seconds_total', ...WINDOW };
     const expected = envelopeOf(await (await harness.handler('discovery'))({ operation: 'describe_metric', ...args }, lambdaContext()));
     expect(await router({ operation: 'describe_metric', ...args }, lambdaContext())).toEqual(expected);
-    expect(await router(args, lambdaContext({ toolName: 'describe_metric' }))).toEqual(expected);
+    expect(await router(args, lambdaContext({ toolName: 'discover' }))).toEqual(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { asToolCall } from '../../src/tools/replaced';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { MAX_GET_QUERY_LENGTH } from '../../src/shared/prometheus-client';
@@ -492,9 +493,10 @@ describe('the router (integration) and the gateway', () => {
     expect(await router({ operation, ...args }, lambdaContext())).toEqual({ status: 'success', data: data() });
   });
 
-  it.each(CALLS)('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data) => {
+  it.each(CALLS)('answers operation %s as a tool call (flat arguments, prefixed tool name) through the tool that runs it', async (operation, args, data) => {
     const router = await harness.handler('integration');
-    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data: data() });
+    const call = asToolCall(operation, args);
+    expect(await router(call.args, lambdaContext({ toolName: call.tool }))).toEqual({ status: 'success', data: data() });
   });
 
   it.each(CALLS.slice(0, 3))('the discovery function answers the gateway tool %s', async (tool, args, data) => {
@@ -541,7 +543,7 @@ describe('the response budget', () => {
 
   it('holds a tool call to the agent budget, in tokens: a small list is whole under the smallest one', async () => {
     const router = await loadHandler('integration', { PROMETHEUS_URL: harness.front.workspaceUrl, AGENT_RESPONSE_BUDGET_TOKENS: '500' });
-    const result = envelopeOf(await router({ label: '__name__', ...WINDOW }, lambdaContext({ toolName: 'label_values' })));
+    const result = envelopeOf(await router({ label: '__name__', ...WINDOW }, lambdaContext({ toolName: 'discover' })));
     expect(countTokens(JSON.stringify(result))).toBeLessThanOrEqual(500);
     const names = FIXTURE.map((f) => f.name).sort();
     expect(result.data).toEqual({ values: names, total: names.length, truncated: false });

@@ -128,7 +128,7 @@ describe.each(FUNCTIONS)('%s under generated events', (name) => {
     outcomes = { success: 0, error: 0 };
     logger.setLogLevel('DEBUG');
     await fc.assert(
-      fc.asyncProperty(eventArb, fc.option(fc.constantFrom('query', 'range_query', 'list_metrics', 'server_info', 'list_rules', 'list_alerts', 'list_labels', 'label_values', 'series', 'describe_metric', 'list_workspaces', 'nope')), async (event, tool) => {
+      fc.asyncProperty(eventArb, fc.option(fc.constantFrom('query', 'discover', 'alerts', 'server_info', 'range_query', 'list_metrics', 'list_rules', 'list_alerts', 'list_labels', 'label_values', 'series', 'describe_metric', 'list_workspaces', 'nope')), async (event, tool) => {
         const result = await handlers[name](event, lambdaContext({ toolName: tool ?? undefined, remainingMs: 10_000 }));
         checkAnswer(event, result, tool !== null);
       }),

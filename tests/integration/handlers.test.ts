@@ -336,19 +336,28 @@ describe('integration (the router)', () => {
   });
 
   it.each([
-    ['query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' }, { resultType: 'vector', result: UP_AT_T0 }, { samples_processed: UP_AT_T0_SAMPLES }],
+    ['query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' }, { resultType: 'vector', result: UP_AT_T0 }],
     [
-      'range_query',
+      'query',
       { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: '2023-04-01T00:00:00Z', end: '2023-04-01T01:00:00Z', step: '5m', format: 'prometheus' },
       EXPECTED_EVENT_DATA['range-query'],
-      { samples_processed: SYSTEM_CPU_RATE_SAMPLES },
     ],
-    // Discovery reads labels, not samples: no query, no cost stated.
-    ['list_metrics', FIXTURE_WINDOW, EXPECTED_EVENT_DATA['list-metrics'], {}],
-  ])('answers the gateway tool %s (flat arguments, prefixed tool name)', async (tool, args, data, cost) => {
+    // A list whole: the list alone (no total, no truncated: false), where the window was given.
+    ['discover', FIXTURE_WINDOW, (EXPECTED_EVENT_DATA['list-metrics'] as { metrics: string[] }).metrics],
+  ])('answers the gateway tool %s with the data alone (flat arguments, prefixed tool name): what the model reads', async (tool, args, answer) => {
     expect(TOOL_NAMES).toContain(tool);
     const router = await harness.handler('integration');
-    expect(await router(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'success', data, ...cost });
+    expect(await router(args, lambdaContext({ toolName: tool, gateway: true }))).toEqual(answer);
+  });
+
+  it('answers a gateway tool call with what besides the data says something: a cut list, its total and the note', async () => {
+    const router = await harness.handler('integration');
+    expect(await router({ limit: 1 }, lambdaContext({ toolName: 'discover', gateway: true }))).toEqual({
+      data: { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true },
+      window: RECENT_WINDOW,
+      truncated: true,
+      note: `returned the first 1 of ${ALL_METRICS.length} metric names (limit); raise limit or narrow with search or match`,
+    });
   });
 
   it('answers the gateway tool server_info', async () => {
@@ -358,9 +367,9 @@ describe('integration (the router)', () => {
     expect(result.data).toMatchObject({ reachability: { reachable: true }, build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION } });
   });
 
-  it('gives a gateway call with bad arguments an error the agent can act on, as data', async () => {
+  it('gives a gateway call with bad arguments an error the agent can act on, in its envelope (the gateway takes no error flag from a function)', async () => {
     const router = await harness.handler('integration');
-    expect(await router({ query: 'up', start: 'yesterday', end: 'now', step: '1m' }, lambdaContext({ toolName: 'range_query' }))).toEqual({
+    expect(await router({ query: 'up', start: 'yesterday', end: 'now', step: '1m' }, lambdaContext({ toolName: 'query', gateway: true }))).toEqual({
       status: 'error',
       error: {
         type: 'validation_error',

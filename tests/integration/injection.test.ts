@@ -53,7 +53,7 @@ describe.each(FUNCTIONS)('%s', (name) => {
 describe.each([
   ['the discovery function', 'discovery', {}],
   ['the router', 'integration', {}],
-  ['a gateway tool call', 'integration', { toolName: 'label_values' }],
+  ['a gateway tool call', 'integration', { toolName: 'discover' }],
 ] as const)('label_values through %s', (_, name, context) => {
   it.each(HOSTILE_LABEL_NAMES.map((label) => [JSON.stringify(label).slice(0, 60), label]))('refuses the label name %s', async (_, label) => {
     const args = 'toolName' in context ? { label } : { operation: 'label_values', label };

@@ -13,6 +13,7 @@ import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
 import { INSTRUCTIONS } from '../../src/mcp/server';
 import { loadConfig } from '../../src/shared/config';
 import { toolDefinitionsFor, type ToolDefinition } from '../../src/shared/tools';
+import { toolText, type Envelope } from '../../src/shared/responses';
 import type { AmpFront } from '../support/amp-front';
 import { functionEnv, startTestFront } from '../support/harness';
 import { MCP_BUNDLE, startMcpHttp } from '../support/mcp-http';
@@ -113,16 +114,20 @@ const REVISIONS = [
   },
 ];
 
-/** A tool call; the SDK client checks the structured result against the tool's outputSchema. */
+/**
+ * A tool call; the SDK client checks the structured result against the tool's outputSchema.
+ * The envelope is the structured content; the text, what the model reads, is its data alone
+ * (or the error's message), toolText of it.
+ */
 async function call(client: McpClient, name: string, args: Record<string, unknown>) {
   const result = await client.callTool({ name, arguments: args });
   const content = result.content as { type: string; text: string }[];
   expect(content).toHaveLength(1);
   expect(content[0]!.type).toBe('text');
-  const envelope = JSON.parse(content[0]!.text);
-  // MCP structured results: the same envelope as data.
-  expect(result.structuredContent).toEqual(envelope);
-  return { isError: result.isError, envelope };
+  const envelope = result.structuredContent as Envelope;
+  expect(content[0]!.text).toBe(toolText(envelope));
+  expect(result.isError).toBe(envelope.status === 'error');
+  return { isError: result.isError, envelope, text: content[0]!.text };
 }
 
 describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ revision, stdio }) => {
@@ -141,37 +146,43 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
 
   it('lists the tools of tools.json that apply to a PROMETHEUS_URL, with the same schemas, each read-only and open-world', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).not.toContain('list_workspaces');
+    expect(tools.map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info']);
+    expect(Object.keys((tools.find((t) => t.name === 'server_info')!.inputSchema as { properties?: object }).properties ?? {})).not.toContain('workspaces');
     const listed = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations }));
     expect(listed).toEqual(TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS })));
   });
 
-  it('answers query with the fixture values', async () => {
+  it('answers query with the fixture values: the data as text, the envelope as structured content', async () => {
+    const data = { resultType: 'vector', result: UP_AT_T0 };
     expect(await call(client, 'query', { query: 'up', time: '2023-04-01T00:00:00Z', format: 'prometheus' })).toEqual({
       isError: false,
-      envelope: { status: 'success', data: { resultType: 'vector', result: UP_AT_T0 }, samples_processed: UP_AT_T0_SAMPLES },
+      envelope: { status: 'success', data, samples_processed: UP_AT_T0_SAMPLES },
+      text: JSON.stringify(data),
     });
   });
 
-  it('answers range_query with the fixture values', async () => {
+  it('answers query with start (a range) with the fixture values', async () => {
     const args = { query: 'rate(node_cpu_seconds_total{mode="system"}[5m])', start: T0, end: T0 + 3600, step: '5m', format: 'prometheus' };
-    expect(await call(client, 'range_query', args)).toEqual({
+    const data = { resultType: 'matrix', result: SYSTEM_CPU_RATE };
+    expect(await call(client, 'query', args)).toEqual({
       isError: false,
-      envelope: { status: 'success', data: { resultType: 'matrix', result: SYSTEM_CPU_RATE }, samples_processed: SYSTEM_CPU_RATE_SAMPLES },
+      envelope: { status: 'success', data, samples_processed: SYSTEM_CPU_RATE_SAMPLES },
+      text: JSON.stringify(data),
     });
   });
 
-  it('answers list_metrics with every metric name', async () => {
-    expect(await call(client, 'list_metrics', {})).toEqual({
+  it('answers discover with every metric name, as a list, and the window it read beside it', async () => {
+    expect(await call(client, 'discover', {})).toEqual({
       isError: false,
       envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false }, window: RECENT_WINDOW },
+      text: JSON.stringify({ data: ALL_METRICS, window: RECENT_WINDOW }),
     });
   });
 
   it('answers server_info with the endpoint it used', async () => {
     const { isError, envelope } = await call(client, 'server_info', {});
     expect(isError).toBe(false);
-    expect(envelope.data).toMatchObject({
+    expect((envelope as { data: unknown }).data).toMatchObject({
       query_endpoint: `${front.workspaceUrl}/api/v1`,
       reachability: { reachable: true },
       build_info: { version: process.env.LOCAL_PROMETHEUS_VERSION },
@@ -181,11 +192,11 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
   // The SDK client checks each structured result against the tool's outputSchema.
   it.each([
     // Discovery reads the index: no samples, no cost stated.
-    ['list_labels', { match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { labels: ['__name__', 'instance', 'job'], total: 3, truncated: false }, {}],
-    ['label_values', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { values: ['node', 'prometheus'], total: 2, truncated: false }, {}],
+    ['discover', { labels: true, match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { labels: ['__name__', 'instance', 'job'], total: 3, truncated: false }, {}],
+    ['discover', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END }, { values: ['node', 'prometheus'], total: 2, truncated: false }, {}],
     [
-      'series',
-      { match: 'up{job="node"}', start: FIXTURE_START, end: FIXTURE_END },
+      'discover',
+      { series: true, match: 'up{job="node"}', start: FIXTURE_START, end: FIXTURE_END },
       {
         series: [
           { __name__: 'up', instance: 'node-1:9100', job: 'node' },
@@ -198,7 +209,7 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
       {},
     ],
     [
-      'describe_metric',
+      'discover',
       // The fixture's window: up is written at its end.
       { metric: 'up', start: FIXTURE_START, end: FIXTURE_END },
       {
@@ -216,46 +227,57 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
       // One sample per series of up, counted at the end.
       { samples_processed: 3 },
     ],
-  ] as [string, Record<string, unknown>, unknown, Record<string, number>][])('answers %s with the fixture values', async (name, args, data, cost) => {
-    expect(await call(client, name, args)).toEqual({ isError: false, envelope: { status: 'success', data, ...cost } });
+  ] as [string, Record<string, unknown>, unknown, Record<string, number>][])('answers %s %j with the fixture values', async (name, args, data, cost) => {
+    expect(await call(client, name, args)).toMatchObject({ isError: false, envelope: { status: 'success', data, ...cost } });
   });
 
-  it('answers list_rules and list_alerts with the fixture rules', async () => {
+  it('answers a small list as the list alone: no total, no truncated, no envelope', async () => {
+    const { text } = await call(client, 'discover', { label: 'job', match: 'up', start: FIXTURE_START, end: FIXTURE_END });
+    expect(text).toBe('["node","prometheus"]');
+  });
+
+  it('answers alerts, and with rules: true every rule, with the fixture rules', async () => {
     const rules = RULE_GROUPS.flatMap((g) => g.rules).length;
-    expect(await call(client, 'list_rules', {})).toEqual({ isError: false, envelope: { status: 'success', data: { groups: RULE_GROUPS, total: rules, truncated: false } } });
-    expect(await call(client, 'list_alerts', {})).toEqual({
-      isError: false,
-      envelope: { status: 'success', data: { alerts: ACTIVE_ALERTS, total: ACTIVE_ALERTS.length, truncated: false } },
-    });
+    const ruleAnswer = await call(client, 'alerts', { rules: true });
+    expect(ruleAnswer).toMatchObject({ isError: false, envelope: { status: 'success', data: { groups: RULE_GROUPS, total: rules, truncated: false } } });
+    expect(JSON.parse(ruleAnswer.text)).toEqual(RULE_GROUPS);
+    const alertAnswer = await call(client, 'alerts', {});
+    expect(alertAnswer).toMatchObject({ isError: false, envelope: { status: 'success', data: { alerts: ACTIVE_ALERTS, total: ACTIVE_ALERTS.length, truncated: false } } });
+    // The list alone: what the model reads.
+    expect(JSON.parse(alertAnswer.text)).toEqual(ACTIVE_ALERTS);
   });
 
   it.each([
-    ['drop_everything', 'a name no tool has'],
-    ['list_workspaces', 'a tool this deployment leaves out (PROMETHEUS_URL: no workspaces to list)'],
-  ])('refuses a call of %s (%s) with the JSON-RPC error -32602, not a tool result', async (name) => {
+    ['drop_everything', 'Unknown tool: drop_everything.'],
+    ['list_workspaces', 'Unknown tool: list_workspaces is now server_info with workspaces: true.'],
+    ['range_query', 'Unknown tool: range_query is now query with start (and end, step).'],
+    ['label_values', 'Unknown tool: label_values is now discover with label.'],
+  ])('refuses a call of %s with the JSON-RPC error -32602, not a tool result, naming the call that replaced an old tool', async (name, message) => {
     const before = front.requests.length;
     const error = await client.callTool({ name, arguments: {} }).then(
       () => undefined,
       (e: { code?: number; message?: string }) => e,
     );
     expect(error?.code).toBe(-32602);
-    expect(error?.message).toContain(`Unknown tool: ${name}. tools/list lists the ones this server has: query, range_query,`);
+    expect(error?.message).toContain(`${message} tools/list lists the ones this server has: query, discover, alerts, server_info`);
     expect(front.requests.length).toBe(before);
   });
 
   it.each([
     ['query', {}, 'validation_error', "missing required field 'query'"],
     ['query', { query: 'sum(rate(x[5m])' }, 'invalid_promql', `field 'query' is not valid PromQL: unclosed "(" at line 1, column 4 (offset 3)`],
-    ['range_query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, 'validation_error', "is before field 'start'"],
-    ['list_metrics', { limit: 'ten' }, 'validation_error', "field 'limit' must be integer"],
+    ['query', { query: 'up', start: 'now', end: 'now-1h', step: '1m' }, 'validation_error', "is before field 'start'"],
+    ['discover', { limit: 'ten' }, 'validation_error', "field 'limit' must be integer"],
     ['query', { query: 'up{job="a;b"}' }, 'blocked_pattern', "field 'query' contains the blocked pattern ';'"],
-  ])('answers %s %j with isError and a clear message', async (name, args, type, message) => {
+  ])('answers %s %j with isError and a clear message, as text', async (name, args, type, message) => {
     const before = front.requests.length;
-    const { isError, envelope } = await call(client, name, args);
+    const { isError, envelope, text } = await call(client, name, args);
     expect(isError).toBe(true);
     expect(envelope.status).toBe('error');
-    expect(envelope.error.type).toBe(type);
-    expect(envelope.error.message).toContain(message);
+    const error = (envelope as { error: { type: string; message: string } }).error;
+    expect(error.type).toBe(type);
+    expect(error.message).toContain(message);
+    expect(text).toBe(`${type}: ${error.message}`);
     expect(front.requests.length).toBe(before);
   });
 });
@@ -330,7 +352,11 @@ function serverInfo(body: string): unknown {
 
 const SERVER_INFO = { name: 'prometheus-tools', version: '1.0.0' };
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
-const SUM_UP = { isError: false, envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES } };
+const SUM_UP = {
+  isError: false,
+  envelope: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }, samples_processed: UP_AT_T0_SAMPLES },
+  text: JSON.stringify({ resultType: 'vector', result: [{ metric: {}, value: [T0, '2'] }] }),
+};
 
 describe('over streamable HTTP, on 127.0.0.1', () => {
   let server: ChildProcess;
@@ -350,7 +376,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
       expect(client.getInstructions()).toBe(INSTRUCTIONS);
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t: { name: string }) => t.name));
       expect(await call(client, 'query', { query: 'sum(up)', time: T0, format: 'prometheus' })).toEqual(SUM_UP);
-      expect(await call(client, 'list_metrics', {})).toEqual({
+      expect(await call(client, 'discover', {})).toMatchObject({
         isError: false,
         envelope: { status: 'success', data: { metrics: ALL_METRICS, total: ALL_METRICS.length, truncated: false }, window: RECENT_WINDOW },
       });
@@ -469,7 +495,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
 
   it('answers a 2026-07-28 tools/call of a tool it does not list with the JSON-RPC error -32602', async () => {
     const { body } = await post(port, modern('tools/call', { name: 'list_workspaces', arguments: {} }));
-    expect(JSON.parse(body).error).toMatchObject({ code: -32602, message: expect.stringMatching(/^Unknown tool: list_workspaces\. /) });
+    expect(JSON.parse(body).error).toMatchObject({ code: -32602, message: expect.stringMatching(/^Unknown tool: list_workspaces is now server_info with workspaces: true\. /) });
   });
 
   it('refuses a revision it does not speak with 400, naming the one it does', async () => {

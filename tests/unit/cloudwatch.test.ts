@@ -145,19 +145,19 @@ describe("CloudWatch's rules, checked before any call", () => {
       'a selector without a name',
       { query: 'sum(rate({job="api", code=~"5.."}[5m]))' },
       'CloudWatch PromQL needs each selector to name its metric, and {job="api", code=~"5.."} (at offset 9) names none: ' +
-        'write {"<metric>", job="api", code=~"5.."} with the metric\'s name (list_metrics finds the names)',
+        'write {"<metric>", job="api", code=~"5.."} with the metric\'s name (discover finds the names)',
     ],
     [
       'a name matched by a regex',
       { query: '{__name__=~"http_.*", job="api"}' },
       'CloudWatch PromQL needs each selector to name its metric with =, and {__name__=~"http_.*", job="api"} matches it with ' +
-        '__name__=~"http_.*": write one selector per metric, e.g. {"<metric>", job="api"} (list_metrics finds the names)',
+        '__name__=~"http_.*": write one selector per metric, e.g. {"<metric>", job="api"} (discover finds the names)',
     ],
     [
       'a query without a selector',
       { query: 'vector(1)' },
       'CloudWatch PromQL answers only queries that select a metric by name, and vector(1) selects none: ' +
-        'e.g. {"http.server.active_requests"} or up{job="api"} (list_metrics finds the names)',
+        'e.g. {"http.server.active_requests"} or up{job="api"} (discover finds the names)',
     ],
     [
       'a range longer than 30 days with the lookback',
@@ -181,19 +181,19 @@ describe("CloudWatch's rules, checked before any call", () => {
       'a range selector longer than 24 hours',
       { query: 'sum(rate(http_requests_total{code="500"}[2d]))', time: T },
       'CloudWatch PromQL takes range selectors of at most 24h, and http_requests_total{code="500"}[2d] reads 2d: ' +
-        'write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)',
+        'write [24h] or less, or run a range query (query with start) over the longer period with a step of 1d (one point per day)',
     ],
     [
       'a range selector of 24 hours and 1 second',
       { operation: 'range_query', query: 'max_over_time(up[1d1s])', start: T - 3600, end: T, step: 60 },
       'CloudWatch PromQL takes range selectors of at most 24h, and up[1d1s] reads 1d1s: ' +
-        'write [24h] or less, or run range_query over the longer period with a step of 1d (one point per day)',
+        'write [24h] or less, or run a range query (query with start) over the longer period with a step of 1d (one point per day)',
     ],
     [
       'an empty name',
       { query: 'up + {__name__="", job="api"}' },
       'CloudWatch PromQL needs each selector to name its metric, and {__name__="", job="api"} (at offset 5) names none: ' +
-        'write {"<metric>", __name__="", job="api"} with the metric\'s name (list_metrics finds the names)',
+        'write {"<metric>", __name__="", job="api"} with the metric\'s name (discover finds the names)',
     ],
     [
       'a discovery window longer than 30 days',
@@ -209,7 +209,7 @@ describe("CloudWatch's rules, checked before any call", () => {
       'series without a metric name',
       { operation: 'series', match: ['up', '{job="api"}'] },
       'CloudWatch PromQL needs each selector to name its metric, and {job="api"} names none: write {"<metric>", job="api"} ' +
-        "with the metric's name (list_metrics finds the names)",
+        "with the metric's name (discover finds the names)",
     ],
   ])('refuses %s', async (_, args, message) => {
     const call = await router();
@@ -255,12 +255,12 @@ describe('what CloudWatch does not serve', () => {
     [
       { operation: 'list_metrics', include_metadata: true },
       "include_metadata: CloudWatch PromQL serves no metric metadata (type, help, unit): a series' __type__ and __temporality__ " +
-        'labels tell its type (series, or describe_metric)',
+        'labels tell its type (discover with series: true, or with metric)',
     ],
     [
       { operation: 'list_metrics', top: 10 },
       'top: CloudWatch PromQL needs a metric name in every selector, so it cannot count the series of every metric; ' +
-        "count one metric's series and its labels' values with describe_metric, or query count({\"<metric>\"})",
+        "count one metric's series and its labels' values with discover's metric, or query count({\"<metric>\"})",
     ],
   ])('%j answers not_supported, naming the alternative, before any call', async (args, message) => {
     const call = await router();
@@ -317,8 +317,8 @@ describe('what CloudWatch does not serve', () => {
       status: 'success',
       data: { workspace: null, region: 'us-east-1', query_endpoint: `${endpointUrl}/api/v1`, source: 'CloudWatch', reachability: { reachable: true } },
       note:
-        'CloudWatch PromQL serves query, range_query and the discovery tools; not rules, alerts or metadata ' +
-        '(list_rules, list_alerts and include_metadata answer not_supported)',
+        'CloudWatch PromQL serves query and discover; not rules, alerts or metadata ' +
+        '(alerts and include_metadata answer not_supported)',
     });
     expect(received.map((r) => [r.endpoint, Object.fromEntries(r.params)])).toEqual([['query', { query: 'prometheus_tools_reachability_check' }]]);
   });
@@ -430,7 +430,7 @@ describe('the client, for any caller', () => {
     ['query_range', [['query', 'up'], ['start', String(T - 60)], ['end', String(T)], ['step', '15'], ['limit', '0']], 'CloudWatch PromQL takes a limit from 1 to 500 series per query (got 0)'],
     ['labels', [['limit', '10001']], 'CloudWatch PromQL takes a limit from 1 to 10,000 results per discovery call (got 10001)'],
     ['series', [['start', String(T - 60)]], 'CloudWatch PromQL answers series only for a match[] selector that names a metric, e.g. {"http.server.active_requests"}'],
-    ['metadata', [], "CloudWatch PromQL serves no metric metadata (type, help, unit): a series' __type__ and __temporality__ labels tell its type (series, or describe_metric)"],
+    ['metadata', [], "CloudWatch PromQL serves no metric metadata (type, help, unit): a series' __type__ and __temporality__ labels tell its type (discover with series: true, or with metric)"],
     ['status/buildinfo', [], 'CloudWatch PromQL has no build information'],
     ['query_exemplars', [['query', 'up']], 'CloudWatch PromQL does not serve /api/v1/query_exemplars'],
   ] as [string, [string, string][], string][])('refuses %s %j before any call', async (endpoint, params, message) => {

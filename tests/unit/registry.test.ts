@@ -37,7 +37,7 @@ it('is routed by the router, by name or through its tool, and validated by its s
   expect(router.operations).toEqual([...REGISTRY.map((op) => op.name), 'echo_label']);
   expect(await router({ operation: 'echo_label', label: 'job' }, lambdaContext())).toEqual({ status: 'success', data: { label: 'job' } });
   // A tool call's answer is the data (the gateway's text).
-  expect(await router({ label: 'job' }, lambdaContext({ toolName: 'echo' }))).toEqual({ label: 'job' });
+  expect(await router({ label: 'job' }, lambdaContext({ toolName: 'echo', gateway: true }))).toEqual({ label: 'job' });
   expect(await router({ operation: 'echo_label', label: 'Job!' }, lambdaContext())).toEqual({
     status: 'error',
     error: { type: 'validation_error', message: "field 'label' must match ^[a-z]+$" },

@@ -4,6 +4,7 @@ import { GATEWAY_CONVENTIONS, renderTemplate, renderToolsJson, TEMPLATE_FILE, TO
 import { REGISTRY } from '../../src/operations';
 import { toolDefinitions as definitionsOf } from '../../src/shared/tools';
 import { TOOLS } from '../../src/tools';
+import { asToolCall, TOOL_CALL } from '../../src/tools/replaced';
 
 const toolDefinitions = () => definitionsOf(TOOLS);
 import { readTemplate } from '../support/template';
@@ -38,6 +39,14 @@ describe('tool definitions', () => {
     expect(toolDefinitions().map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info']);
     const fronted = TOOLS.flatMap((tool) => tool.operations.map((op) => op.name));
     expect([...fronted].sort()).toEqual(REGISTRY.map((op) => op.name).sort());
+  });
+
+  it('map every operation to the tool call that runs it, and the call routes back to it', () => {
+    expect(Object.keys(TOOL_CALL).sort()).toEqual(REGISTRY.map((op) => op.name).sort());
+    for (const op of REGISTRY) {
+      const call = asToolCall(op.name, op.name === 'range_query' ? { start: '1h' } : op.name === 'describe_metric' ? { metric: 'up' } : op.name === 'label_values' ? { label: 'job' } : op.name === 'series' ? { match: 'up' } : {});
+      expect(TOOLS.find((tool) => tool.name === call.tool)!.route(call.args).operation).toBe(op.name);
+    }
   });
 
   it('use, besides enum for MCP clients, only what AgentCore Gateway accepts for Lambda targets; its own schema has no enum', () => {
