@@ -48,6 +48,7 @@ import {
   type AnswerSize,
   type CallLatency,
 } from './lib/bench-mcp';
+import { toolAnswer, type SuccessEnvelope } from '../src/shared/responses';
 import { demoData, renderAgentTasks, runAgentTasks, summarizeAgentTasks, workspaceData, type AgentTaskResults, type TaskData } from './lib/agent-tasks';
 import { startWorkspacePrometheus } from './lib/workspace-prometheus';
 import { SAM_ESBUILD, SourceMap, attribute, bundle as esbuild } from './lib/bench-profile';
@@ -402,17 +403,21 @@ async function mcpSideBySide(prometheusUrl: string, cwd: string): Promise<McpRes
       answers.push(measure('peer', peerText, p.series, p.points));
       const tried: AnswerSize[] = [];
       for (const format of FORMATS) {
-        const text = resultText(await callTool(a, ours.tools.rangeQuery, { ...args, format }));
-        const envelope = JSON.parse(text);
+        // The text is what the model reads (the data, toolText); the envelope is the structured content.
+        const result = await callTool(a, ours.tools.rangeQuery, { ...args, format });
+        const text = resultText(result);
+        const envelope = result.structuredContent as unknown as SuccessEnvelope & { data: never };
         const c = countMatrix(envelope.data);
+        // Each shape tried is measured as the model would read it, through the same projection.
+        const asRead = (tried: unknown) => JSON.stringify(toolAnswer(tried as SuccessEnvelope));
         answers.push(measure(`this project, format ${format}`, text, c.series, c.points, envelope.truncated === true));
         if (format === 'compact') {
-          tried.push(measure('(tried) compact, runs of equal values as [value, times]: lossless', JSON.stringify(TRIED.runs(envelope)), c.series, c.points));
-          tried.push(measure('(tried) compact, values to 4 significant digits: lossy', JSON.stringify(TRIED.rounded(envelope)), c.series, c.points));
+          tried.push(measure('(tried) compact, runs of equal values as [value, times]: lossless', asRead(TRIED.runs(envelope)), c.series, c.points));
+          tried.push(measure('(tried) compact, values to 4 significant digits: lossy', asRead(TRIED.rounded(envelope)), c.series, c.points));
         }
         if (format === 'summary') {
           const columns = TRIED.columns(envelope, Number(args.start), Number(args.end));
-          tried.push(measure('(tried) summary as a row of numbers per series under named columns', JSON.stringify(columns), c.series, c.points));
+          tried.push(measure('(tried) summary as a row of numbers per series under named columns', asRead(columns), c.series, c.points));
         }
       }
       answers.push(...tried);
@@ -721,7 +726,7 @@ function render(r: {
     "**Answer sizes**: the text of each tool result (what a host hands the model), in bytes and in tokens of OpenAI's `o200k_base` " +
       'encoding (GPT-4o, GPT-4.1, GPT-5), counted with the `gpt-tokenizer` package, a pure-JavaScript port of tiktoken\'s BPE ' +
       "with the encoding's real ranks; the ratios in `cl100k_base` (GPT-4's encoding) are given as a check, since other models' tokenizers count differently. " +
-      "The peer answers Prometheus' `data` as JSON; this project answers its envelope (`status`, `data` …) in the format asked for. " +
+      "The peer answers Prometheus' `data` as JSON; this project answers the data in the format asked for (the envelope is the structured content; `note` and `truncated` beside the data when something was cut). " +
       'Rows marked (tried) are shapes this project does not have, computed from its own answer above them, as measured suggestions.',
     '',
     ...mcp.sizes.flatMap(({ title, answers }) => [

@@ -83,13 +83,17 @@ export const SAMPLES_WORTH_SAYING = 1_000_000;
  * it. Success or failure is the tool result's (MCP's isError); the whole envelope stays in
  * structuredContent and in direct invokes. So: no status; a list's `total` and `truncated`
  * only when it was cut; an object that is only a list, the list; the step chosen only where
- * the data does not carry it; samples processed only from SAMPLES_WORTH_SAYING up. When
+ * the data does not carry it; a discovery's default window only beside an empty list;
+ * samples processed only from SAMPLES_WORTH_SAYING up. When
  * nothing is besides the data, the answer is the data alone, else `{"data": …, "note": …}`.
  */
 export function toolAnswer(envelope: SuccessEnvelope & { samples_processed?: number }): unknown {
-  const { status: _status, data, samples_processed: samples, step, ...rest } = envelope;
+  const { status: _status, data, samples_processed: samples, step, window, ...rest } = envelope as typeof envelope & { window?: unknown };
   const slim = slimData(data);
   const besides: Record<string, unknown> = { ...rest };
+  // A discovery's default window (the last hour) is in the tool's description: said again only
+  // beside an empty list, where it may be why.
+  if (window !== undefined && Array.isArray(slim) && slim.length === 0) besides.window = window;
   if (step !== undefined && !(isObject(data) && data.step === step)) besides.step = step;
   if (samples !== undefined && samples >= SAMPLES_WORTH_SAYING) besides.samples_processed = samples;
   return Object.keys(besides).length === 0 ? slim : { data: slim, ...besides };

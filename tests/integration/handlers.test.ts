@@ -354,7 +354,6 @@ describe('integration (the router)', () => {
     const router = await harness.handler('integration');
     expect(await router({ limit: 1 }, lambdaContext({ toolName: 'discover', gateway: true }))).toEqual({
       data: { metrics: [ALL_METRICS[0]], total: ALL_METRICS.length, truncated: true },
-      window: RECENT_WINDOW,
       truncated: true,
       note: `returned the first 1 of ${ALL_METRICS.length} metric names (limit); raise limit or narrow with search or match`,
     });

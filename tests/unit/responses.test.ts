@@ -61,6 +61,12 @@ describe('what a model reads of a tool call (toolAnswer, toolText)', () => {
     expect(toolAnswer(envelope)).toEqual({ data: { values: ['a'], total: 9, truncated: true }, truncated: true, note: 'returned the first 1 of 9' });
   });
 
+  it("says a discovery's default window only beside an empty list (the tool's description says it)", () => {
+    const window = 'the last 1h (default): pass start, e.g. 30d, for older data';
+    expect(toolAnswer({ status: 'success', data: { values: ['a'], total: 1, truncated: false }, window } as never)).toEqual(['a']);
+    expect(toolAnswer({ status: 'success', data: { values: [], total: 0, truncated: false }, window } as never)).toEqual({ data: [], window });
+  });
+
   it('keeps hints and warnings, and drops a step the data already carries', () => {
     const data = { resultType: 'matrix', format: 'compact', step: 60, series: [] };
     expect(toolAnswer({ status: 'success', data, step: 60, hints: ['no metric x'] })).toEqual({ data, hints: ['no metric x'] });
