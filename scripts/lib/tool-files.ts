@@ -27,6 +27,8 @@ export function renderToolsJson(): string {
  * under the HasWorkspaceChoice condition (or CloudWatch enabled).
  */
 const GATEWAY_DEPLOYMENT: Deployment = {
+  // Listed under SilencesAllowed: the condition, not the list, leaves the silence tool out.
+  allowSilences: true,
   sigv4: true,
   defaultRegion: 'us-east-1',
   allowedRegions: new Set(['us-east-1']),
@@ -46,8 +48,13 @@ export const GATEWAY_CONVENTIONS =
 export function renderTemplate(template: string = readFileSync(TEMPLATE_FILE, 'utf8')): string {
   const tools = toolDefinitionsFor(GATEWAY_DEPLOYMENT, toolDefinitions(TOOLS));
   // JSON is YAML: one flow-style line per tool keeps the blocks readable and diffable.
+  // A tool that writes is listed only where the operator allows it (AllowSilences: SilencesAllowed).
+  const writes = new Set(TOOLS.filter((tool) => tool.writes === true).map((tool) => tool.name));
   const withConditions = replaceBlock(template, 'TOOL CONDITIONS', (indent) =>
-    tools.map((tool) => `${indent}${conditionName(tool.name)}: ${JSON.stringify(enabledCondition(tool.name))}`),
+    tools.map((tool) => {
+      const condition = enabledCondition(tool.name);
+      return `${indent}${conditionName(tool.name)}: ${JSON.stringify(writes.has(tool.name) ? { 'Fn::And': [condition, { Condition: 'SilencesAllowed' }] } : condition)}`;
+    }),
   );
   return replaceBlock(withConditions, 'TOOL SCHEMA', (indent) => [
     `${indent}InlinePayload:`,

@@ -36,8 +36,8 @@ const TOOL_TIMEOUT_MS = 60_000;
  */
 export const INSTRUCTIONS =
   'Prometheus metrics: discover what exists, query it with PromQL, alerts for what fires. Times: RFC3339, Unix ' +
-  'seconds or a duration ago (1h). An answer cut to fit has a note on narrowing; an empty one, hints. query also ' +
-  'takes max_series, max_points and precision (significant digits, default 4).';
+  'seconds or a duration ago (1h). A cut answer has a note on narrowing; an empty one, hints. query also ' +
+  'takes max_series, max_points, precision (digits, default 4).';
 
 /**
  * 2026-07-28 cache hints: the tool list and the discover answer change only when the
@@ -47,22 +47,15 @@ export const INSTRUCTIONS =
 const LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
 
 /**
- * What every tool is, for hosts that decide how to call it (MCP tool annotations, hints only):
- * read-only (each reads Prometheus or AMP, none writes), and open-world (what it reads is
- * an outside system, whose answers change as it is scraped; the spec's default, said
- * anyway). destructiveHint and idempotentHint mean something only for a tool that is not
- * read-only. They are for the host (which may, say, skip asking before a read-only call),
- * not the model: the tool list's token budget leaves them out.
- */
-const ANNOTATIONS = { readOnlyHint: true, openWorldHint: true } as const;
-
-/**
  * Built once per process (an HTTP server builds a Server per request); every input schema
  * is an object's. tools.json is the full list; what cannot apply to this deployment
  * (toolDefinitionsFor: workspaces and AMP's guardrails with PROMETHEUS_URL, workspace_id
- * with one workspace) is left out, after ENABLED_TOOLS is checked against the full list.
+ * with one workspace, the silence tool unless ALLOW_SILENCES) is left out, after
+ * ENABLED_TOOLS is checked against the full list. Each tool's MCP annotations (hints for the
+ * host, which may skip asking before a read-only call) come with it from tools.json
+ * (src/shared/tools.ts says what they are); the model is not given them.
  */
-const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools)).map((tool) => ({ ...tool, annotations: ANNOTATIONS }));
+const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools));
 const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
 const listed = tools.map((tool) => tool.name).join(', ');
 let router: Promise<typeof import('../handlers/integration')> | undefined;

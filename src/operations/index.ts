@@ -1,4 +1,9 @@
+import { alertGroups } from './alert-groups';
+import { alertmanagerStatus } from './alertmanager-status';
+import { createSilence } from './create-silence';
 import { describeMetric } from './describe-metric';
+import { expireSilence } from './expire-silence';
+import { listSilences } from './list-silences';
 import { labelValues } from './label-values';
 import { listAlerts } from './list-alerts';
 import { listLabels } from './list-labels';
@@ -27,6 +32,11 @@ export const REGISTRY: readonly Operation[] = [
   series,
   listRules,
   listAlerts,
+  listSilences,
+  alertGroups,
+  alertmanagerStatus,
+  createSilence,
+  expireSilence,
   listWorkspaces,
 ] as readonly Operation[];
 

@@ -41,6 +41,8 @@ export interface OperationContext extends CallOptions {
   config: Config;
   /** A tool call (AgentCore Gateway, the local MCP server): a model reads the answer, and gets the defaults sized for one. */
   toolCall?: boolean;
+  /** Who is calling, as far as the invocation says (a silence's createdBy): the gateway, the local MCP server, or a direct invoke. */
+  caller?: string;
 }
 
 /** What an operation hands back to the handler's edge. */

@@ -20,6 +20,16 @@ export const CALL_ACTIONS = {
   'status/buildinfo': undefined,
   DescribeWorkspace: 'aps:DescribeWorkspace',
   ListWorkspaces: 'aps:ListWorkspaces',
+  // The workspace's Alertmanager (AMP's "Prometheus-compatible APIs", v2 under /alertmanager/api/v2):
+  // named as AMP names them, since the method, not the path alone, says which (GET or POST silences).
+  ListAlertManagerAlerts: 'aps:ListAlertManagerAlerts',
+  ListAlertManagerAlertGroups: 'aps:ListAlertManagerAlertGroups',
+  ListAlertManagerReceivers: 'aps:ListAlertManagerReceivers',
+  ListAlertManagerSilences: 'aps:ListAlertManagerSilences',
+  GetAlertManagerSilence: 'aps:GetAlertManagerSilence',
+  GetAlertManagerStatus: 'aps:GetAlertManagerStatus',
+  PutAlertManagerSilences: 'aps:PutAlertManagerSilences',
+  DeleteAlertManagerSilence: 'aps:DeleteAlertManagerSilence',
 } as const satisfies Record<string, string | undefined>;
 
 export type Call = keyof typeof CALL_ACTIONS;
@@ -43,7 +53,32 @@ export const CLOUDWATCH_CALL_ACTIONS = {
   'status/buildinfo': undefined,
   DescribeWorkspace: undefined,
   ListWorkspaces: undefined,
+  ListAlertManagerAlerts: undefined,
+  ListAlertManagerAlertGroups: undefined,
+  ListAlertManagerReceivers: undefined,
+  ListAlertManagerSilences: undefined,
+  GetAlertManagerSilence: undefined,
+  GetAlertManagerStatus: undefined,
+  PutAlertManagerSilences: undefined,
+  DeleteAlertManagerSilence: undefined,
 } as const satisfies Record<Call, readonly string[] | undefined>;
+
+/** The Alertmanager's calls: each one's method and path under `/api/v2/` (`{id}`: a silence's). */
+export const ALERTMANAGER_CALLS = {
+  ListAlertManagerAlerts: { method: 'GET', path: 'alerts' },
+  ListAlertManagerAlertGroups: { method: 'GET', path: 'alerts/groups' },
+  ListAlertManagerReceivers: { method: 'GET', path: 'receivers' },
+  ListAlertManagerSilences: { method: 'GET', path: 'silences' },
+  GetAlertManagerSilence: { method: 'GET', path: 'silence/{id}' },
+  GetAlertManagerStatus: { method: 'GET', path: 'status' },
+  PutAlertManagerSilences: { method: 'POST', path: 'silences' },
+  DeleteAlertManagerSilence: { method: 'DELETE', path: 'silence/{id}' },
+} as const satisfies Partial<Record<Call, { method: string; path: string }>>;
+
+export type AlertmanagerCall = keyof typeof ALERTMANAGER_CALLS;
+
+/** The calls that change something: their actions are granted only where the deployment allows writes (AllowSilences). */
+export const WRITE_CALLS: readonly Call[] = ['PutAlertManagerSilences', 'DeleteAlertManagerSilence'];
 
 /** The call a Prometheus API path (after `/api/v1/`) is: `label/job/values` is `label/values`. */
 export function callOf(endpoint: string): Call | undefined {
@@ -51,9 +86,14 @@ export function callOf(endpoint: string): Call | undefined {
   return Object.hasOwn(CALL_ACTIONS, key) ? (key as Call) : undefined;
 }
 
-/** The IAM actions a list of calls needs, once each, in the order first needed. */
+/** The IAM actions a list of calls needs to read, once each, in the order first needed (writes: writeActionsFor). */
 export function actionsFor(calls: readonly Call[]): string[] {
-  return [...new Set(calls.flatMap((call) => CALL_ACTIONS[call] ?? []))];
+  return [...new Set(calls.filter((call) => !WRITE_CALLS.includes(call)).flatMap((call) => CALL_ACTIONS[call] ?? []))];
+}
+
+/** The IAM actions of the calls that write, granted only under the template's SilencesAllowed condition. */
+export function writeActionsFor(calls: readonly Call[]): string[] {
+  return [...new Set(calls.filter((call) => WRITE_CALLS.includes(call)).flatMap((call) => CALL_ACTIONS[call] ?? []))];
 }
 
 /** The CloudWatch actions a list of calls needs where the deployment enables CloudWatch PromQL, once each. */

@@ -40,6 +40,15 @@ export interface Config {
   samplesThresholds: { warning?: number; error?: number };
   /** Largest response to a tool call (the gateway's, the MCP server's), in tokens as estimated: what a model's host accepts. */
   agentResponseBudgetTokens: number;
+  /**
+   * With PROMETHEUS_URL, the Alertmanager beside it (ALERTMANAGER_URL, its v2 API under
+   * `/api/v2`), signed as the Prometheus is (PROMETHEUS_SIGV4). On AMP the workspace's own.
+   */
+  alertmanagerUrl?: URL;
+  /** Agents may create silences and expire theirs (ALLOW_SILENCES, template parameter AllowSilences); off by default. */
+  allowSilences: boolean;
+  /** The longest silence an agent may create, in hours (MAX_SILENCE_HOURS). */
+  maxSilenceHours: number;
 }
 
 /**
@@ -92,10 +101,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     // At most 3 bytes per estimated token: the largest budget stays under Lambda's 6 MB.
     agentResponseBudgetTokens: integer(env, 'AGENT_RESPONSE_BUDGET_TOKENS', 20_000, 500, MAX_RESPONSE_BUDGET_BYTES / 6),
+    alertmanagerUrl: alertmanagerUrl(env, prometheusUrl),
+    allowSilences: boolean(env, 'ALLOW_SILENCES', false),
+    maxSilenceHours: integer(env, 'MAX_SILENCE_HOURS', 4, 1, 168),
   };
 }
 
 export const config: Config = loadConfig(process.env);
+
+/** ALERTMANAGER_URL goes with PROMETHEUS_URL: on AMP each workspace has its own. */
+function alertmanagerUrl(env: NodeJS.ProcessEnv, prometheusUrl: URL | undefined): URL | undefined {
+  const am = url(env, 'ALERTMANAGER_URL');
+  if (am !== undefined && prometheusUrl === undefined) {
+    throw new Error('environment variable ALERTMANAGER_URL goes with PROMETHEUS_URL: on AMP the workspace\'s own Alertmanager is used');
+  }
+  return am;
+}
 
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name]?.trim();

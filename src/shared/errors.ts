@@ -83,6 +83,27 @@ export class NotAllowedError extends AccessDeniedError {
   }
 }
 
+/**
+ * No Alertmanager to ask: an AMP workspace without an alert manager definition (AMP answers
+ * 404 on its Alertmanager paths), or PROMETHEUS_URL without ALERTMANAGER_URL. The message
+ * says how to get one; the deployment's state, not a fault.
+ */
+export class NoAlertmanagerError extends AppError {
+  override readonly name = 'NoAlertmanagerError';
+  readonly statusCode = 404;
+  readonly type = 'no_alertmanager';
+  override get fault(): boolean {
+    return false;
+  }
+}
+
+/** A silence that does not exist (an ID the Alertmanager does not know). */
+export class SilenceNotFoundError extends AppError {
+  override readonly name = 'SilenceNotFoundError';
+  readonly statusCode = 404;
+  readonly type = 'silence_not_found';
+}
+
 export class WorkspaceNotFoundError extends AppError {
   override readonly name = 'WorkspaceNotFoundError';
   readonly statusCode = 404;

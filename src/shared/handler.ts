@@ -36,7 +36,13 @@ export function createHandler(operations: readonly Operation[], tools: readonly 
     const started = performance.now();
     const toolName = gatewayToolName(context);
     const shape = eventShape(event, toolName !== undefined);
-    const ctx: OperationContext = { config, deadline: deadlineOf(context), stats: { retries: 0, upstreamErrors: 0 }, toolCall: toolName !== undefined };
+    const ctx: OperationContext = {
+      config,
+      deadline: deadlineOf(context),
+      stats: { retries: 0, upstreamErrors: 0 },
+      toolCall: toolName !== undefined,
+      caller: callerOf(context, toolName),
+    };
     let resolved: string | undefined = fixed?.name;
     let statusCode = 200;
     let fault = false;
@@ -158,6 +164,23 @@ function routeTool(
   const operation = byName.get(routed.operation);
   if (operation === undefined) throw new ValidationError(`${toolName} cannot run ${routed.operation} in this function`);
   return { operation, args: routed.args };
+}
+
+/**
+ * Who calls, for what an agent writes (a silence's createdBy): always `prometheus-tools`
+ * first, so that a silence it set can be told from an operator's, then the way in and the
+ * gateway's identifiers where it passes them (its target and session), or the function.
+ */
+export function callerOf(context: Context | undefined, toolName: string | undefined): string {
+  const custom = (context?.clientContext?.custom ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof custom[key] === 'string' && custom[key] !== '' ? (custom[key] as string) : undefined);
+  if (toolName === undefined) return `prometheus-tools (direct invoke of ${context?.functionName ?? 'a function'})`;
+  if (custom.envelope === true) return 'prometheus-tools (local MCP server)';
+  const ids = [
+    text('bedrockAgentCoreTargetId') && `target ${text('bedrockAgentCoreTargetId')}`,
+    text('bedrockAgentCoreSessionId') && `session ${text('bedrockAgentCoreSessionId')}`,
+  ].filter(Boolean);
+  return `prometheus-tools (AgentCore Gateway${ids.length === 0 ? '' : `, ${ids.join(', ')}`})`;
 }
 
 /** The local MCP server's calls ask for the whole envelope, which it returns as structuredContent. */

@@ -13,7 +13,7 @@ import { ArrayCut, type CutAnswer } from './array-cut';
  */
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: URL;
   headers: Record<string, string>;
   body?: string;

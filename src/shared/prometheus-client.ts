@@ -1,4 +1,4 @@
-import { callOf, type Call } from './calls';
+import { ALERTMANAGER_CALLS, callOf, type AlertmanagerCall, type Call } from './calls';
 import { CLOUDWATCH_SERVICE, cloudWatchParams, MAX_DISCOVERY_RESULTS, MAX_QUERY_SERIES } from './cloudwatch';
 import {
   AccessDeniedError,
@@ -6,7 +6,10 @@ import {
   ConfigurationError,
   InternalError,
   LimitExceededError,
+  NoAlertmanagerError,
+  NotSupportedError,
   PrometheusApiError,
+  SilenceNotFoundError,
   ThrottledError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -41,6 +44,8 @@ export interface PrometheusTarget {
   sigv4: boolean;
   /** The service signed for: AMP (and a Prometheus behind a SigV4 front), or CloudWatch PromQL, whose rules are checked before each call. */
   service: SigningService;
+  /** The Alertmanager's v2 API root (`.../alertmanager/api/v2` on AMP, ALERTMANAGER_URL's locally); undefined where there is none. */
+  alertmanagerUrl?: URL;
 }
 
 export interface CallOptions {
@@ -110,6 +115,11 @@ export class PrometheusClient {
     this.random = settings.random ?? Math.random;
   }
 
+  /** Whether the target has an Alertmanager to ask (AMP's workspaces have the path; locally, ALERTMANAGER_URL). */
+  get hasAlertmanager(): boolean {
+    return this.target.alertmanagerUrl !== undefined && this.target.service !== CLOUDWATCH_SERVICE;
+  }
+
   /** Whether the calls go to CloudWatch PromQL, whose rules (a 7-day reach, metric names) its callers may plan for. */
   get cloudWatch(): boolean {
     return this.target.service === CLOUDWATCH_SERVICE;
@@ -141,6 +151,55 @@ export class PrometheusClient {
       if (samples !== undefined) options.stats.samplesProcessed = (options.stats.samplesProcessed ?? 0) + samples;
     }
     return answer;
+  }
+
+  /**
+   * Calls the Alertmanager's v2 API (`<alertmanagerUrl>/<path>`): its JSON answer as it is.
+   * A 404 on a list means there is no Alertmanager there (an AMP workspace without an
+   * alert manager definition); on one silence, that the silence does not exist.
+   */
+  async alertmanager<T = unknown>(
+    call: AlertmanagerCall,
+    options: CallOptions,
+    request: { id?: string; params?: Params; body?: unknown } = {},
+  ): Promise<T> {
+    if (options.calls !== undefined && !options.calls.has(call)) {
+      throw new InternalError(`the operation calls ${call}, which it does not declare (its role would not allow it)`);
+    }
+    if (this.target.service === CLOUDWATCH_SERVICE) {
+      throw new NotSupportedError('CloudWatch has no Alertmanager: use CloudWatch alarms (PromQL alarms: DescribeAlarms / the console) and their actions');
+    }
+    const root = this.target.alertmanagerUrl;
+    if (root === undefined) throw new NoAlertmanagerError(NO_ALERTMANAGER_CONFIGURED);
+    const { method, path } = ALERTMANAGER_CALLS[call];
+    const url = new URL(`${root.href.replace(/\/+$/, '')}/${path.replace('{id}', encodeURIComponent(request.id ?? ''))}`);
+    url.search = encodeQuery(request.params ?? []);
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    let response: HttpResponse;
+    try {
+      response = await this.sendWithRetries({ method, url, headers, ...(body === undefined ? {} : { body }) }, options);
+    } catch (error) {
+      if (error instanceof WorkspaceNotFoundError) {
+        throw path.includes('{id}')
+          ? new SilenceNotFoundError(`no silence ${request.id}: alerts with silences: true lists them`)
+          : new NoAlertmanagerError(
+              this.target.sigv4
+                ? 'this workspace has no Alertmanager (AMP answered 404 on its Alertmanager API): create its alert manager definition (CreateAlertManagerDefinition) to route and silence alerts; the alerts tool still lists what its rules fire'
+                : `no Alertmanager answers at ${root.href} (HTTP 404): check ALERTMANAGER_URL`,
+            );
+      }
+      throw error;
+    }
+    if (response.body.length === 0) return undefined as T;
+    const parsed = parseJson(response.body);
+    if (parsed === undefined) throw new UpstreamError(`the Alertmanager answered ${call} with a body that is not JSON`);
+    return parsed as T;
   }
 
   private buildRequest(endpoint: string, params: Params): HttpRequest {
@@ -335,6 +394,10 @@ function statusError(response: HttpResponse, body: unknown, request: HttpRequest
 }
 
 const STATS_PARAM: [string, string] = ['stats', 'all'];
+
+/** With PROMETHEUS_URL and no ALERTMANAGER_URL: how to name one. */
+export const NO_ALERTMANAGER_CONFIGURED =
+  'no Alertmanager is configured: with PROMETHEUS_URL, set ALERTMANAGER_URL to one (its v2 API); on AMP each workspace has its own';
 
 /**
  * The samples a query processed, from its answer's `stats` (removed from the data: the

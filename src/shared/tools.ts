@@ -33,7 +33,17 @@ export interface ToolDefinition {
    * one must return structuredContent, which the gateway is not documented to do.
    */
   outputSchema: ToolInputSchema;
+  /**
+   * MCP tool annotations, hints for the host (the model is not given them): every tool reads
+   * an outside system (open-world); the ones that read change nothing (read-only); the one that
+   * writes (silence) is not read-only, not destructive (a silence ends on its own, and only
+   * its own are expired) and not idempotent (each call makes another silence).
+   */
+  annotations: { readOnlyHint: boolean; openWorldHint: true; destructiveHint?: false; idempotentHint?: false };
 }
+
+const READS = { readOnlyHint: true, openWorldHint: true } as const;
+const WRITES = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
 export function toolDefinitions(tools: readonly Tool[]): ToolDefinition[] {
   return tools.map((tool) => ({
@@ -41,14 +51,18 @@ export function toolDefinitions(tools: readonly Tool[]): ToolDefinition[] {
     description: tool.description,
     inputSchema: toToolSchema(tool.args),
     outputSchema: envelopeSchema(),
+    annotations: tool.writes === true ? WRITES : READS,
   }));
 }
 
 /** What the tool list depends on: where the queries go, and which workspaces and regions they may name. */
 export type Deployment = Pick<
   Config,
-  'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions' | 'cloudWatch'
+  'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions' | 'cloudWatch' | 'allowSilences'
 >;
+
+/** The tools that write, listed only where the deployment allows writes (ALLOW_SILENCES). */
+const WRITE_TOOLS = ['silence'];
 
 const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_processed_error_threshold'];
 
@@ -60,6 +74,11 @@ const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_
  * function's own region may.
  */
 export function leftOutFor(deployment: Deployment): { tools: string[]; args: string[] } {
+  const left = leftOutReading(deployment);
+  return deployment.allowSilences ? left : { ...left, tools: [...left.tools, ...WRITE_TOOLS] };
+}
+
+function leftOutReading(deployment: Deployment): { tools: string[]; args: string[] } {
   const only = (allowed: ReadonlySet<string> | undefined, value: string | undefined) =>
     value !== undefined && (allowed === undefined || (allowed.size === 1 && allowed.has(value)));
   if (deployment.prometheusUrl !== undefined) {

@@ -53,11 +53,11 @@ export async function resolveTarget(
   if (workspaceId === CLOUDWATCH_TARGET) return cloudWatchTarget(region, config);
   // A Prometheus without SigV4 needs no region: nothing is signed.
   if (config.prometheusUrl !== undefined && !config.sigv4) {
-    return { baseUrl: apiRoot(config.prometheusUrl), region: region ?? '', sigv4: false, service: 'aps', source: 'PROMETHEUS_URL' };
+    return { baseUrl: apiRoot(config.prometheusUrl), ...alertmanagerRoot(config), region: region ?? '', sigv4: false, service: 'aps', source: 'PROMETHEUS_URL' };
   }
   if (region === undefined) throw missingRegion();
   if (config.prometheusUrl !== undefined) {
-    return { baseUrl: apiRoot(config.prometheusUrl), region, sigv4: config.sigv4, service: 'aps', source: 'PROMETHEUS_URL' };
+    return { baseUrl: apiRoot(config.prometheusUrl), ...alertmanagerRoot(config), region, sigv4: config.sigv4, service: 'aps', source: 'PROMETHEUS_URL' };
   }
   if (workspaceId === undefined) {
     throw new ValidationError(
@@ -65,8 +65,11 @@ export async function resolveTarget(
     );
   }
   const workspace = await describeWorkspace(workspaceId, region, config.workspaceCacheTtlMs, deadline);
+  const endpoint = workspace.prometheus_endpoint.replace(/\/*$/, '/');
   return {
-    baseUrl: new URL('api/v1', workspace.prometheus_endpoint.replace(/\/*$/, '/')),
+    baseUrl: new URL('api/v1', endpoint),
+    // Every workspace has the path; one without an alert manager definition answers 404 there.
+    alertmanagerUrl: new URL('alertmanager/api/v2', endpoint),
     region,
     sigv4: true,
     service: 'aps',
@@ -80,6 +83,13 @@ function cloudWatchTarget(region: string | undefined, config: Config): ResolvedT
   if (!config.cloudWatch) throw new ValidationError(CLOUDWATCH_NOT_ENABLED);
   if (region === undefined) throw missingRegion();
   return { baseUrl: apiRoot(cloudWatchEndpoint(region, config.cloudWatchEndpoint)), region, sigv4: true, service: CLOUDWATCH_SERVICE, source: 'CloudWatch' };
+}
+
+/** ALERTMANAGER_URL's v2 API root, where one is configured beside PROMETHEUS_URL. */
+function alertmanagerRoot(config: Config): { alertmanagerUrl?: URL } {
+  if (config.alertmanagerUrl === undefined) return {};
+  const href = config.alertmanagerUrl.href.replace(/\/+$/, '');
+  return { alertmanagerUrl: new URL(/\/api\/v2$/.test(href) ? href : `${href}/api/v2`) };
 }
 
 /** Whether a request goes to CloudWatch PromQL (where enabled: resolveTarget refuses it elsewhere). */

@@ -21,8 +21,8 @@ export const discoverTool = defineTool({
   name: 'discover',
   description:
     'Find what to query, in the last hour unless `start`. Default: metric names (`search` filters). ' +
-    '`metric`: its type, help, series count and labels. `label`: its values. `labels`: true: label names. ' +
-    '`series`: true: the series. `top`: N metrics with most series. `match` (selector) narrows. Example: {"label": "job"}.',
+    '`metric`: its type, help, series and labels. `label`: its values. `labels`: true: label names. ' +
+    '`series`: true: the series. `top`: N metrics with most series. `match` (a selector) narrows any.',
   args: TObject({
     ...target,
     search: Optional(TString()),

@@ -4,6 +4,7 @@ import { alertsTool } from './alerts';
 import { discoverTool } from './discover';
 import { queryTool } from './query';
 import { serverInfoTool } from './server-info';
+import { silenceTool } from './silence';
 import { replacedBy } from './replaced';
 import type { Tool } from './types';
 
@@ -14,7 +15,7 @@ export { replacedBy };
  * MCP server's list follow from this, and the router serves these names on tool calls.
  * Every operation is behind exactly one tool (a test holds it).
  */
-export const TOOLS: readonly Tool[] = [queryTool, discoverTool, alertsTool, serverInfoTool] as readonly Tool[];
+export const TOOLS: readonly Tool[] = [queryTool, discoverTool, alertsTool, serverInfoTool, silenceTool] as readonly Tool[];
 
 /** The tools an ENABLED_TOOLS list allows (all when there is none), in order; an unknown or old name fails the start. */
 export function enabledTools(enabled: ReadonlySet<string> | undefined): readonly Tool[] {

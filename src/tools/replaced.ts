@@ -10,7 +10,7 @@ export const REPLACED: Readonly<Record<string, string>> = {
   list_labels: 'discover with labels: true',
   label_values: 'discover with label',
   series: 'discover with series: true and match',
-  list_rules: 'alerts with rules: true',
+  list_rules: "alerts with show: 'rules'",
   list_alerts: 'alerts',
   list_workspaces: 'server_info with workspaces: true',
 };
@@ -30,15 +30,25 @@ export const TOOL_CALL: Readonly<Record<string, { tool: string; args: Record<str
   list_labels: { tool: 'discover', args: { labels: true } },
   label_values: { tool: 'discover', args: {} },
   series: { tool: 'discover', args: { series: true } },
-  list_rules: { tool: 'alerts', args: { rules: true } },
+  list_rules: { tool: 'alerts', args: { show: 'rules' } },
   list_alerts: { tool: 'alerts', args: {} },
   server_info: { tool: 'server_info', args: {} },
   list_workspaces: { tool: 'server_info', args: { workspaces: true } },
+  list_silences: { tool: 'alerts', args: { show: 'silences' } },
+  alert_groups: { tool: 'alerts', args: { show: 'groups' } },
+  alertmanager_status: { tool: 'alerts', args: { show: 'status' } },
+  create_silence: { tool: 'silence', args: {} },
+  expire_silence: { tool: 'silence', args: {} },
 };
 
 /** An operation's call as a tool call: `{operation: 'label_values', label: 'job'}` is discover with label. */
 export function asToolCall(operation: string, args: Record<string, unknown>): { tool: string; args: Record<string, unknown> } {
   const call = TOOL_CALL[operation];
   if (call === undefined) throw new Error(`no tool runs the operation ${operation}`);
+  // The silence tool names the silence to expire `expire`; the operation, `id`.
+  if (operation === 'expire_silence') {
+    const { id, ...rest } = args;
+    return { tool: call.tool, args: { ...rest, expire: id } };
+  }
   return { tool: call.tool, args: { ...call.args, ...args } };
 }

@@ -21,6 +21,8 @@ export interface Tool<S extends TObject = TObject> {
   args: S;
   /** The operations it fronts: direct invokes by these names, and ENABLED_TOOLS enabling the tool enables them. */
   operations: readonly Operation[];
+  /** It changes something (the Alertmanager's silences): listed only where the deployment allows writes, annotated as such. */
+  writes?: boolean;
   /** The operation a call's arguments choose, and the arguments it gets. */
   route(args: Record<string, unknown>): { operation: string; args: Record<string, unknown> };
 }

@@ -236,9 +236,9 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     expect(text).toBe('["node","prometheus"]');
   });
 
-  it('answers alerts, and with rules: true every rule, with the fixture rules', async () => {
+  it('answers alerts, and with show: rules every rule, with the fixture rules', async () => {
     const rules = RULE_GROUPS.flatMap((g) => g.rules).length;
-    const ruleAnswer = await call(client, 'alerts', { rules: true });
+    const ruleAnswer = await call(client, 'alerts', { show: 'rules' });
     expect(ruleAnswer).toMatchObject({ isError: false, envelope: { status: 'success', data: { groups: RULE_GROUPS, total: rules, truncated: false } } });
     expect(JSON.parse(ruleAnswer.text)).toEqual(RULE_GROUPS);
     const alertAnswer = await call(client, 'alerts', {});

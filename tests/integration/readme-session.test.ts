@@ -28,7 +28,7 @@ const SESSION: [string, Record<string, unknown>][] = [
   ['query', { query: 'sum by mode (rate(node_cpu_seconds_total[5m]))', time: WINDOW.end }],
   ['query', { query: 'sum by (instance) (rate(node_cpu_seconds_total{mode="user"}[5m]))', ...WINDOW, step: '15m' }],
   ['query', { query: 'node_memory_MemAvailable_bytes', ...WINDOW, format: 'summary' }],
-  ['alerts', { rules: true }],
+  ['alerts', { show: 'rules' }],
   ['range_query', { query: 'up', start: '1h' }],
 ];
 

@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       enabledTools: undefined,
       samplesThresholds: { warning: undefined, error: undefined },
       agentResponseBudgetTokens: 20_000,
+      alertmanagerUrl: undefined,
+      allowSilences: false,
+      maxSilenceHours: 4,
     });
   });
 
@@ -54,6 +57,9 @@ describe('loadConfig', () => {
       MAX_SAMPLES_PROCESSED_WARNING_THRESHOLD: '1000000',
       MAX_SAMPLES_PROCESSED_ERROR_THRESHOLD: '0',
       AGENT_RESPONSE_BUDGET_TOKENS: '50000',
+      ALERTMANAGER_URL: 'http://127.0.0.1:9093',
+      ALLOW_SILENCES: 'true',
+      MAX_SILENCE_HOURS: '2',
     });
     expect(config).toEqual({
       defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012',
@@ -71,6 +77,9 @@ describe('loadConfig', () => {
       enabledTools: new Set(['query', 'list_metrics']),
       samplesThresholds: { warning: 1_000_000, error: undefined },
       agentResponseBudgetTokens: 50_000,
+      alertmanagerUrl: new URL('http://127.0.0.1:9093'),
+      allowSilences: true,
+      maxSilenceHours: 2,
     });
   });
 
@@ -78,6 +87,8 @@ describe('loadConfig', () => {
     [{ WORKSPACE_ID: 'ws-../x' }, 'environment variable WORKSPACE_ID must match'],
     [{ AWS_REGION: 'mars-1' }, 'environment variable AWS_REGION must match'],
     [{ PROMETHEUS_URL: 'not a url' }, 'environment variable PROMETHEUS_URL is not a URL'],
+    [{ ALERTMANAGER_URL: 'http://127.0.0.1:9093' }, 'environment variable ALERTMANAGER_URL goes with PROMETHEUS_URL'],
+    [{ MAX_SILENCE_HOURS: '0' }, 'environment variable MAX_SILENCE_HOURS'],
     [{ PROMETHEUS_URL: 'file:///etc/passwd' }, 'environment variable PROMETHEUS_URL must be an http:// or https:// URL'],
     [{ PROMETHEUS_URL: 'https://user:secret@example.com' }, 'must not carry credentials, a query or a fragment'],
     [{ PROMETHEUS_SIGV4: 'maybe' }, 'environment variable PROMETHEUS_SIGV4 must be true or false'],

@@ -192,7 +192,7 @@ describe('the router', () => {
   ])('answers a call of the old tool %s with the call that replaced it', async (tool, instead) => {
     expect(await integration({ query: 'up' }, lambdaContext({ toolName: tool }))).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: `${instead}: use one of query, discover, alerts, server_info` },
+      error: { type: 'validation_error', message: `${instead}: use one of query, discover, alerts, server_info, silence` },
     });
   });
 

@@ -38,7 +38,7 @@ describe('the MCP server instructions', () => {
 
   it('say the shared conventions: time formats, truncation and hints', () => {
     expect(INSTRUCTIONS).toMatch(/RFC3339, Unix seconds or a duration ago \(1h\)/);
-    expect(INSTRUCTIONS).toContain('cut to fit has a note');
+    expect(INSTRUCTIONS).toContain('A cut answer has a note on narrowing');
     expect(INSTRUCTIONS).toContain('hints');
   });
 });
@@ -51,8 +51,11 @@ describe('the MCP tool list', () => {
     await client.connect(clientSide);
     try {
       const { tools } = await client.listTools();
-      // Without a default workspace, the server lists every tool of tools.json.
-      expect(tools.map((t) => [t.name, t.annotations])).toEqual(TOOL_NAMES.map((name) => [name, { readOnlyHint: true, openWorldHint: true }]));
+      // Without a default workspace, the server lists every tool of tools.json that reads: the
+      // one that writes (silence) only with ALLOW_SILENCES, annotated as not read-only.
+      expect(tools.map((t) => [t.name, t.annotations])).toEqual(TOOL_NAMES.filter((name) => name !== 'silence').map((name) => [name, { readOnlyHint: true, openWorldHint: true }]));
+      const all = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'tools.json'), 'utf8')) as { name: string; annotations: unknown }[];
+      expect(all.find((t) => t.name === 'silence')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
     } finally {
       await client.close();
     }

@@ -66,6 +66,7 @@ it('is described to agents, input and output, from its schema', () => {
         data: { type: 'object', description: "The answer, shaped by the operation the tool's arguments chose." },
       }),
     }),
+    annotations: { readOnlyHint: true, openWorldHint: true },
   });
 });
 

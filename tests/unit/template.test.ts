@@ -85,7 +85,7 @@ describe('the template', () => {
 
   it('keeps its parameters', () => {
     expect(Object.keys(template.Parameters).sort()).toEqual(
-      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowedWorkspaceIds', 'CloudWatchPromQL', 'DailySamplesBudget', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
+      ['AgentResponseBudgetTokens', 'AlarmEmail', 'AlarmTopicArn', 'AllowSilences', 'AllowedWorkspaceIds', 'CloudWatchPromQL', 'DailySamplesBudget', 'EnableAgentCoreGateway', 'EnabledTools', 'LogLevel', 'MaxSamplesProcessedErrorThreshold', 'MaxSamplesProcessedWarningThreshold', 'MaxSilenceHours', 'LogRetentionDays', 'ProvisionedConcurrency', 'ReservedConcurrency', 'ResponseBudgetBytes', 'SecurityGroupIds', 'SubnetIds', 'VerifySchedule', 'WorkspaceId'].sort(),
     );
   });
 
@@ -122,6 +122,8 @@ describe('Globals', () => {
       ALLOWED_WORKSPACE_IDS: { 'Fn::Join': [',', [{ Ref: 'WorkspaceId' }, { 'Fn::Join': [',', { Ref: 'AllowedWorkspaceIds' }] }]] },
       ALLOWED_REGIONS: { Ref: 'AWS::Region' },
       CLOUDWATCH_PROMQL: { Ref: 'CloudWatchPromQL' },
+      ALLOW_SILENCES: { Ref: 'AllowSilences' },
+      MAX_SILENCE_HOURS: { Ref: 'MaxSilenceHours' },
     });
   });
 
@@ -429,15 +431,19 @@ describe('aps:ListWorkspaces', () => {
 });
 
 describe('EnabledTools', () => {
-  /** Evaluates a tool's condition for a value of EnabledTools. */
-  function enabled(condition: unknown, tools: string): boolean {
+  /** Evaluates a tool's condition for a value of EnabledTools (and of AllowSilences). */
+  function enabled(condition: unknown, tools: string, allowSilences = 'false'): boolean {
     const run = (node: any): any => {
       if (typeof node !== 'object' || node === null) return node;
       if (Array.isArray(node)) return node.map(run);
       const [[fn, args]] = Object.entries(node) as [[string, any]];
       switch (fn) {
         case 'Ref':
-          return args === 'EnabledTools' ? tools : `<${args}>`;
+          return args === 'EnabledTools' ? tools : args === 'AllowSilences' ? allowSilences : `<${args}>`;
+        case 'Condition':
+          return run(template.Conditions[args]);
+        case 'Fn::And':
+          return (args as unknown[]).every((a) => run(a) === true);
         case 'Fn::Sub':
           return (args as string).replace('${EnabledTools}', tools);
         case 'Fn::Or':
@@ -460,8 +466,13 @@ describe('EnabledTools', () => {
   it('lists in the gateway each tool it names, or every tool when empty', () => {
     const payload = resources.GatewayTarget!.Properties.TargetConfiguration.Mcp.Lambda.ToolSchema.InlinePayload as { 'Fn::If': [string, { Name: string }, unknown] }[];
     expect(payload.map((p) => p['Fn::If'][1].Name)).toEqual(TOOLS.map((tool) => tool.name));
-    const listed = (tools: string) => payload.filter((p) => enabled(template.Conditions[p['Fn::If'][0]], tools)).map((p) => p['Fn::If'][1].Name);
+    const listed = (tools: string, allowSilences = 'false') =>
+      payload.filter((p) => enabled(template.Conditions[p['Fn::If'][0]], tools, allowSilences)).map((p) => p['Fn::If'][1].Name);
+    // The silence tool also needs AllowSilences=true (SilencesAllowed).
     expect(listed('')).toEqual(['query', 'discover', 'alerts', 'server_info']);
+    expect(listed('', 'true')).toEqual(['query', 'discover', 'alerts', 'server_info', 'silence']);
+    expect(listed('silence')).toEqual([]);
+    expect(listed('query,silence', 'true')).toEqual(['query', 'silence']);
     expect(listed('query')).toEqual(['query']);
     expect(listed('discover,alerts')).toEqual(['discover', 'alerts']);
     expect(listed('query_x')).toEqual([]);

@@ -35,8 +35,9 @@ function keysIn(schema: Record<string, unknown>): string[] {
 }
 
 describe('tool definitions', () => {
-  it('are four tools, generated from their schemas, and every operation is behind exactly one of them', () => {
-    expect(toolDefinitions().map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info']);
+  it('are five tools (the fifth writes), generated from their schemas, and every operation is behind exactly one of them', () => {
+    expect(toolDefinitions().map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info', 'silence']);
+    expect(TOOLS.filter((tool) => tool.writes === true).map((tool) => tool.name)).toEqual(['silence']);
     const fronted = TOOLS.flatMap((tool) => tool.operations.map((op) => op.name));
     expect([...fronted].sort()).toEqual(REGISTRY.map((op) => op.name).sort());
   });
@@ -44,7 +45,8 @@ describe('tool definitions', () => {
   it('map every operation to the tool call that runs it, and the call routes back to it', () => {
     expect(Object.keys(TOOL_CALL).sort()).toEqual(REGISTRY.map((op) => op.name).sort());
     for (const op of REGISTRY) {
-      const call = asToolCall(op.name, op.name === 'range_query' ? { start: '1h' } : op.name === 'describe_metric' ? { metric: 'up' } : op.name === 'label_values' ? { label: 'job' } : op.name === 'series' ? { match: 'up' } : {});
+      const args: Record<string, Record<string, unknown>> = { range_query: { start: '1h' }, describe_metric: { metric: 'up' }, label_values: { label: 'job' }, series: { match: 'up' }, expire_silence: { id: 'e2518ae4-7b19-404f-bd7f-2bb054725576' } };
+      const call = asToolCall(op.name, args[op.name] ?? {});
       expect(TOOLS.find((tool) => tool.name === call.tool)!.route(call.args).operation).toBe(op.name);
     }
   });

@@ -32,6 +32,8 @@ describe('resolveTarget', () => {
     const target = await resolveTarget({ workspace_id: WS }, config, deadline());
     expect(target).toEqual({
       baseUrl: new URL(`https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WS}/api/v1`),
+      // AMP's Alertmanager API of the workspace (ListAlertManagerAlerts: /workspaces/{id}/alertmanager/api/v2/alerts).
+      alertmanagerUrl: new URL(`https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WS}/alertmanager/api/v2`),
       region: 'us-east-1',
       sigv4: true,
       service: 'aps',
