@@ -40,6 +40,8 @@ export interface LocalPrometheusOptions {
   backfillOnly?: boolean;
   /** More command-line flags, e.g. a Prometheus 3 feature. */
   flags?: string[];
+  /** An Alertmanager (http://host:port) the fixture's alerting rules send their alerts to. */
+  alertmanagerUrl?: string;
 }
 
 export async function startLocalPrometheus(options: LocalPrometheusOptions = {}): Promise<LocalPrometheus> {
@@ -57,6 +59,9 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   if (target === undefined) config.push('scrape_configs: []');
   else {
     for (const file of RULE_FILES) await writeFile(path.join(dir, file.file), toRuleFile(file));
+    if (options.alertmanagerUrl !== undefined) {
+      config.push('alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${new URL(options.alertmanagerUrl).host}']`);
+    }
     config.push(
       'rule_files:',
       ...RULE_FILES.map((f) => `  - ${f.file}`),
@@ -68,7 +73,11 @@ export async function startLocalPrometheus(options: LocalPrometheusOptions = {})
   }
   await writeFile(path.join(dir, 'prometheus.yml'), [...config, ''].join('\n'));
 
-  const { child, url, log } = await spawnPrometheus(prometheusBin, dir, dataDir, options.flags ?? []);
+  const { child, url, log } = await spawnPrometheus(prometheusBin, dir, dataDir, [
+    ...(options.flags ?? []),
+    // Its first notification goes before it has found the Alertmanager, and is dropped: resend each second, not each minute.
+    ...(options.alertmanagerUrl === undefined ? [] : ['--rules.alert.resend-delay=1s']),
+  ]);
   const stop = async () => {
     await stopProcess(child);
     if (target !== undefined) await new Promise<void>((resolve) => target.close(() => resolve()));

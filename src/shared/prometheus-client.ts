@@ -187,7 +187,7 @@ export class PrometheusClient {
     } catch (error) {
       if (error instanceof WorkspaceNotFoundError) {
         throw path.includes('{id}')
-          ? new SilenceNotFoundError(`no silence ${request.id}: alerts with silences: true lists them`)
+          ? new SilenceNotFoundError(`no silence ${request.id}: alerts with show: 'silences' lists them`)
           : new NoAlertmanagerError(
               this.target.sigv4
                 ? 'this workspace has no Alertmanager (AMP answered 404 on its Alertmanager API): create its alert manager definition (CreateAlertManagerDefinition) to route and silence alerts; the alerts tool still lists what its rules fire'

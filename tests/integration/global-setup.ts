@@ -1,11 +1,13 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
+import { startLocalAlertmanager, type LocalAlertmanager } from '../../scripts/lib/local-alertmanager';
 import { startLocalPrometheus, type LocalPrometheus } from '../../scripts/lib/local-prometheus';
 import { CLOUDWATCH_FIXTURE, toUtf8OpenMetrics } from '../fixtures/cloudwatch-dataset';
 
 declare global {
   var localPrometheus: LocalPrometheus | undefined;
   var localPrometheus3: LocalPrometheus | undefined;
+  var localAlertmanager: LocalAlertmanager | undefined;
 }
 
 /** Where scripts/install-prometheus3.sh (run by scripts/setup.sh) puts Prometheus 3; absolute, as Prometheus runs in its own directory. */
@@ -25,8 +27,20 @@ export default async function globalSetup(): Promise<void> {
       throw new Error(`${bin} is missing: run scripts/setup.sh (it builds Prometheus 3 with scripts/install-prometheus3.sh) before the integration tests`);
     });
   }
+  // Debian's Alertmanager, which the fixture's Prometheus sends its alerts to, with the
+  // fixture's other alerts and silence (tests/fixtures/alertmanager.ts).
+  const alertmanager = await startLocalAlertmanager();
+  try {
+    await alertmanager.seed();
+  } catch (error) {
+    await alertmanager.stop();
+    throw error;
+  }
+  globalThis.localAlertmanager = alertmanager;
+  process.env.LOCAL_ALERTMANAGER_URL = alertmanager.url;
+  process.env.LOCAL_ALERTMANAGER_SILENCE_ID = alertmanager.silenceId;
   const started = await Promise.allSettled([
-    startLocalPrometheus(),
+    startLocalPrometheus({ alertmanagerUrl: alertmanager.url }),
     startLocalPrometheus({
       ...binaries,
       families: CLOUDWATCH_FIXTURE,
@@ -38,7 +52,7 @@ export default async function globalSetup(): Promise<void> {
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed !== undefined) {
     // The one that started is stopped: no server outlives a failed setup.
-    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    await Promise.all([...started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)), alertmanager.stop()]);
     throw failed.reason;
   }
   const [prometheus, prometheus3] = started.map((result) => (result as PromiseFulfilledResult<LocalPrometheus>).value) as [LocalPrometheus, LocalPrometheus];

@@ -53,6 +53,10 @@ export interface AmpFrontOptions {
   upstream: string;
   workspaces: string[];
   region: string;
+  /** The real Alertmanager behind the workspaces' `/alertmanager/api/v2/...`, if any. */
+  alertmanager?: string;
+  /** The workspaces with an alert manager definition (default: all, where `alertmanager` is given); the others answer 404. */
+  alertmanagerWorkspaces?: string[];
   /** Who may sign, with their roles: by default each function's role from template.yaml, and NOBODY. */
   identities?: Identity[];
 }
@@ -60,6 +64,25 @@ export interface AmpFrontOptions {
 const ACCESS_KEY = /Credential=([^/,\s]+)\//;
 
 const WORKSPACE_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/(.+)$/;
+/** A workspace's Alertmanager: AMP's "Prometheus-compatible APIs" under `/alertmanager/api/v2/`. */
+const ALERTMANAGER_PATH = /^\/workspaces\/([^/]+)\/alertmanager\/api\/v2\/(.+)$/;
+
+/**
+ * Each Alertmanager path and method AMP serves, and the action IAM checks (its API
+ * reference: ListAlertManagerAlerts GET alerts, ListAlertManagerAlertGroups GET
+ * alerts/groups, ListAlertManagerReceivers GET receivers, ListAlertManagerSilences GET
+ * silences, PutAlertManagerSilences POST silences, GetAlertManagerSilence GET
+ * silence/{id}, DeleteAlertManagerSilence DELETE silence/{id}, GetAlertManagerStatus GET
+ * status). Anything else: 404, or 405 on a path served with another method.
+ */
+const ALERTMANAGER_ROUTES: [RegExp, Record<string, string>][] = [
+  [/^alerts$/, { GET: 'aps:ListAlertManagerAlerts' }],
+  [/^alerts\/groups$/, { GET: 'aps:ListAlertManagerAlertGroups' }],
+  [/^receivers$/, { GET: 'aps:ListAlertManagerReceivers' }],
+  [/^silences$/, { GET: 'aps:ListAlertManagerSilences', POST: 'aps:PutAlertManagerSilences' }],
+  [/^silence\/[^/]+$/, { GET: 'aps:GetAlertManagerSilence', DELETE: 'aps:DeleteAlertManagerSilence' }],
+  [/^status$/, { GET: 'aps:GetAlertManagerStatus' }],
+];
 /** The control plane's paths: ListWorkspaces, and DescribeWorkspace of one. */
 const CONTROL_PATH = /^\/workspaces(?:\/([^/]+))?\/?$/;
 
@@ -113,6 +136,11 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     }
     if (record.signatureError !== undefined) {
       reply(403, { message: `The request signature we calculated does not match: ${record.signatureError}` });
+      return;
+    }
+    const am = match === null ? ALERTMANAGER_PATH.exec(pathname) : null;
+    if (am !== null) {
+      await alertmanager(decodeURIComponent(am[1]!), am[2]!, search, body, identity, record, req, res, reply);
       return;
     }
     const control = match === null ? CONTROL_PATH.exec(pathname) : null;
@@ -178,6 +206,76 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
     upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
     upstream.end(body);
   });
+
+  /** A workspace's Alertmanager: the route's method and action, IAM, the workspace, its definition, then the real Alertmanager. */
+  async function alertmanager(
+    workspaceId: string,
+    path: string,
+    search: string,
+    body: Buffer,
+    identity: Identity,
+    record: RecordedRequest,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    reply: (status: number, payload: unknown) => void,
+  ): Promise<void> {
+    record.workspaceId = workspaceId;
+    record.endpoint = `alertmanager/${path}`;
+    const route = ALERTMANAGER_ROUTES.find(([pattern]) => pattern.test(path));
+    if (route === undefined) {
+      reply(404, { message: 'Not Found' });
+      return;
+    }
+    const action = route[1][record.method];
+    if (action === undefined) {
+      res.setHeader('allow', Object.keys(route[1]).join(', '));
+      reply(405, { message: `Method ${record.method} is not allowed on alertmanager/api/v2/${path}` });
+      return;
+    }
+    const decision = authorize(identity, action, workspaceArn(workspaceId, options.region), { 'aws:RequestedRegion': options.region });
+    if (!decision.allowed) {
+      record.accessDenied = decision.message;
+      res.setHeader('x-amzn-errortype', 'AccessDeniedException');
+      reply(403, { message: decision.message });
+      return;
+    }
+    if (!options.workspaces.includes(workspaceId)) {
+      reply(404, { message: `Workspace not found: ${workspaceId}` });
+      return;
+    }
+    const defined = options.alertmanager !== undefined && (options.alertmanagerWorkspaces ?? options.workspaces).includes(workspaceId);
+    if (!defined) {
+      // Undocumented by AWS; what Cortex, on which AMP's Alertmanager is built, answers a tenant without one.
+      record.status = 404;
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('the Alertmanager is not configured\n');
+      return;
+    }
+    if (front.fault !== undefined && (await front.fault(record, res))) {
+      record.status = res.statusCode;
+      return;
+    }
+    const upstream = http.request(
+      `${options.alertmanager}/api/v2/${path}${search === '' ? '' : `?${search}`}`,
+      {
+        method: record.method,
+        agent,
+        headers: {
+          ...(req.headers['content-type'] === undefined ? {} : { 'content-type': req.headers['content-type'] }),
+          ...(req.headers['accept-encoding'] === undefined ? {} : { 'accept-encoding': req.headers['accept-encoding'] }),
+        },
+      },
+      (upstreamRes) => {
+        record.status = upstreamRes.statusCode ?? 0;
+        const headers: http.OutgoingHttpHeaders = { 'content-type': upstreamRes.headers['content-type'] ?? 'application/json' };
+        if (upstreamRes.headers['content-encoding'] !== undefined) headers['content-encoding'] = upstreamRes.headers['content-encoding'];
+        res.writeHead(record.status, headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
+    upstream.end(body);
+  }
 
   /** DescribeWorkspace or ListWorkspaces, as AMP answers them (its API reference's shapes). */
   function controlPlane(

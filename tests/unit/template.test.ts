@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REGISTRY } from '../../src/operations';
 import { TOOLS } from '../../src/tools';
 import { REPLACED } from '../../src/tools/replaced';
-import { actionsFor, cloudWatchActionsFor, type Call } from '../../src/shared/calls';
+import { actionsFor, cloudWatchActionsFor, writeActionsFor, type Call } from '../../src/shared/calls';
 import { TEST_REGION } from '../support/credentials';
 import { authorize, authorizeCloudWatch, CLOUDWATCH_RESOURCE, cloudWatchActionsForPath, functionIdentities } from '../support/iam';
 import { readTemplate, readTemplateSource } from '../support/template';
@@ -42,7 +42,12 @@ const FUNCTIONS = [
   { id: 'Alerting', file: 'alerting', memory: 256, timeout: 30 },
   { id: 'Workspaces', file: 'workspaces', memory: 256, timeout: 30 },
   { id: 'Integration', file: 'integration', memory: 512, timeout: 60 },
-].map((f) => ({ ...f, actions: actionsFor(callsOf(f.file)), cloudWatchActions: cloudWatchActionsFor(callsOf(f.file, true)) }));
+].map((f) => ({
+  ...f,
+  actions: actionsFor(callsOf(f.file)),
+  writeActions: writeActionsFor(callsOf(f.file)),
+  cloudWatchActions: cloudWatchActionsFor(callsOf(f.file, true)),
+}));
 
 const noValue = { Ref: 'AWS::NoValue' };
 const alarmActions = {
@@ -205,6 +210,23 @@ describe.each(FUNCTIONS)('$id', ({ id, file, memory, timeout, actions }) => {
         },
       },
     ]);
+  });
+
+  it('has the write actions of its calls (aps:PutAlertManagerSilences, aps:DeleteAlertManagerSilence) only under SilencesAllowed, on the same workspaces', () => {
+    const { writeActions } = FUNCTIONS.find((f) => f.id === id)!;
+    expect(template.Mappings.Functions[id].WriteActions).toEqual(writeActions.length === 0 ? undefined : writeActions);
+    const policy = resources[`${id}SilencePolicy`];
+    if (writeActions.length === 0) {
+      expect(policy).toBeUndefined();
+      return;
+    }
+    expect(writeActions).toEqual(['aps:PutAlertManagerSilences', 'aps:DeleteAlertManagerSilence']);
+    expect(policy!.Condition).toBe('SilencesAllowed');
+    expect(policy!.Properties.Roles).toEqual([{ Ref: `${id}FunctionRole` }]);
+    const [statement] = policy!.Properties.PolicyDocument.Statement;
+    expect(statement.Action).toEqual(writeActions);
+    // The reads' workspaces, no more.
+    expect(statement.Resource).toEqual(resources[`${id}FunctionRole`]!.Properties.Policies[0].PolicyDocument.Statement[0].Resource);
   });
 
   it('alarms on its fault rate from its own metrics, on crashes, on duration near its timeout and on throttles', () => {
