@@ -1,15 +1,19 @@
 /**
  * The local default, end to end: a real Prometheus on 127.0.0.1 loaded with the
- * sample data (tests/fixtures/dataset.ts); each function invoked in-process with its
- * events/*.json against it; then the post-deploy verification state machine
+ * sample data (tests/fixtures/dataset.ts), sending its alerts to a real Alertmanager that
+ * holds an operator's silence and an inhibited alert (tests/fixtures/alertmanager.ts);
+ * each function invoked in-process with its events/*.json against them; what an agent
+ * reads of the alerts tool; then the post-deploy verification state machine
  * (statemachine/verify.asl.json) run locally over the same functions, and its report.
- * Needs Debian's prometheus package (scripts/setup.sh).
+ * Needs Debian's prometheus and prometheus-alertmanager packages (scripts/setup.sh).
  *
  *   npm run demo
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { toolText, type Envelope } from '../src/shared/responses';
 import { lambdaContext } from './lib/lambda-context';
+import { startLocalAlertmanager } from './lib/local-alertmanager';
 import { startLocalPrometheus } from './lib/local-prometheus';
 import { runVerificationLocally, type LambdaHandler } from './lib/local-verify';
 import { formatReport, withLatencies } from './lib/verification-report';
@@ -18,12 +22,19 @@ const FUNCTIONS = ['server-info', 'list-metrics', 'query', 'range-query', 'integ
 const WORKSPACE_ID = 'ws-12345678-abcd-1234-efgh-123456789012';
 
 async function main(): Promise<number> {
+  process.stdout.write('Starting a local Alertmanager with an alert, an inhibition and a silence…\n');
+  const alertmanager = await startLocalAlertmanager();
+  await alertmanager.seed();
   process.stdout.write('Starting a local Prometheus with the sample data…\n');
-  const prometheus = await startLocalPrometheus();
-  process.stdout.write(`Prometheus ${prometheus.version} at ${prometheus.url}\n\n`);
+  const prometheus = await startLocalPrometheus({ alertmanagerUrl: alertmanager.url }).catch(async (error: unknown) => {
+    await alertmanager.stop();
+    throw error;
+  });
+  process.stdout.write(`Prometheus ${prometheus.version} at ${prometheus.url}, Alertmanager at ${alertmanager.url}\n\n`);
   let failures = 0;
   try {
     process.env.PROMETHEUS_URL = prometheus.url;
+    process.env.ALERTMANAGER_URL = alertmanager.url;
     process.env.PROMETHEUS_SIGV4 = 'false';
     process.env.AWS_REGION ??= 'us-east-1';
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -41,6 +52,14 @@ async function main(): Promise<number> {
       process.stdout.write(`${summarize(JSON.parse(result.body))}\n\n`);
     }
 
+    // What an agent reads of the alerts tool (a tool call through the router, as the gateway makes it).
+    await waitForAlert(alertmanager.url, 'AlwaysFiring');
+    for (const args of [{}, { show: 'silences' }]) {
+      const envelope = (await handlers.integration(args, lambdaContext({ toolName: 'alerts', functionName: 'prometheus-integration' }))) as unknown as Envelope;
+      if (envelope.status !== 'success') failures++;
+      process.stdout.write(`── the alerts tool ${JSON.stringify(args)}: what the model reads\n${toolText(envelope)}\n\n`);
+    }
+
     process.stdout.write('── post-deploy verification (statemachine/verify.asl.json, run locally)\n');
     const run = await runVerificationLocally({ handlers, defaultWorkspaceId: WORKSPACE_ID, defaultRegion: process.env.AWS_REGION });
     process.stdout.write(`${formatReport(withLatencies(run.report, run.spans), run.status)}\n`);
@@ -50,9 +69,21 @@ async function main(): Promise<number> {
     }
   } finally {
     await prometheus.stop();
+    await alertmanager.stop();
   }
   process.stdout.write(failures === 0 ? `\nAll ${FUNCTIONS.length} functions answered, and the verification passed.\n` : `\n${failures} failure(s).\n`);
   return failures === 0 ? 0 : 1;
+}
+
+/** Prometheus sends its first alerts once it has found the Alertmanager: within a few seconds. */
+async function waitForAlert(url: string, name: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { labels: Record<string, string> }[];
+    if (alerts.some((a) => a.labels.alertname === name)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the Alertmanager never received ${name} from Prometheus`);
 }
 
 /** A short, readable view of an envelope: series with their values, or the data itself. */

@@ -292,7 +292,7 @@ describe('through the router and the gateway', () => {
     const handler = await harness.handler('alerting');
     expect(await handler({ query: 'up' }, lambdaContext({ toolName: 'query' }))).toEqual({
       status: 'error',
-      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_rules, list_alerts" },
+      error: { type: 'validation_error', message: "unknown operation 'query': use one of list_rules, list_alerts, list_silences, alert_groups, alertmanager_status, create_silence, expire_silence" },
     });
     expect(harness.front.requests).toHaveLength(0);
   });

@@ -81,7 +81,7 @@ it.each([
   ['workspaces', { workspace_id: 'ws-1' }, "field 'workspace_id' must match"],
   ['workspaces', { region: 'mars' }, "field 'region' must match"],
   ['workspaces', { limit: 5 }, "unknown field 'limit' (allowed: workspace_id, region, alias)"],
-  ['alerting', {}, "missing required field 'operation' (one of list_rules, list_alerts)"],
+  ['alerting', {}, "missing required field 'operation' (one of list_rules, list_alerts, list_silences, alert_groups, alertmanager_status, create_silence, expire_silence)"],
   ['alerting', { operation: 'list_rules', type: 'alerts' }, "field 'type' must match ^(alert|alerting|record|recording)$"],
   ['alerting', { operation: 'list_rules', type: ['alert'] }, "field 'type' must be string"],
   ['alerting', { operation: 'list_rules', group: '' }, "field 'group' must not have fewer than 1 characters"],

@@ -86,8 +86,9 @@ const routed = success({ metrics: ALL_METRICS.slice(0, 1), total: ALL_METRICS.le
 const labels = success({ labels: ['__name__'], total: 9, truncated: true });
 const rules = success({ groups: [], total: 0, truncated: false });
 const workspaces = success({ workspaces: [{ workspace_id: 'ws-12345678-abcd-1234-efgh-123456789012', status: 'ACTIVE' }], total: 1, truncated: false });
-/** What the discovery, alerting and workspaces checks read, after the first five. */
-const more = [labels, rules, workspaces];
+const silences = success({ silences: [], total: 0, truncated: false });
+/** What the discovery, alerting, alertmanager and workspaces checks read, after the first five. */
+const more = [labels, rules, silences, workspaces];
 
 it('starts the stack’s state machine, shows progress, prints the table and exits 0 when all pass', async () => {
   const stack = await deployStack();
@@ -105,12 +106,13 @@ it('starts the stack’s state machine, shows progress, prints the table and exi
     `PASS range_query N ms sum by (job) (rate(up[5m])) over the last hour returned ${SYSTEM_CPU_RATE.length} series`,
     `PASS integration N ms routed list_metrics: ${ALL_METRICS.length} metrics`,
   ]);
-  expect(lines.slice(6, 9).map((l) => l.replace(/\d+ ms {2}/, 'N ms  ').replace(/\s+/g, ' '))).toEqual([
+  expect(lines.slice(6, 10).map((l) => l.replace(/\d+ ms {2}/, 'N ms  ').replace(/\s+/g, ' '))).toEqual([
     'PASS discovery N ms 9 label names',
     'PASS alerting N ms 0 rules',
+    'PASS alertmanager N ms 0 silences',
     'PASS workspaces N ms 1 workspaces',
   ]);
-  expect(lines[10]).toBe('SUCCEEDED: 8 passed, 0 failed');
+  expect(lines[11]).toBe('SUCCEEDED: 9 passed, 0 failed');
 }, 60_000);
 
 it('exits 1 and names the failed check when one fails', async () => {
@@ -120,7 +122,7 @@ it('exits 1 and names the failed check when one fails', async () => {
   const { code, stdout } = await verify('--stack', stack, '--region', REGION, '--query', 'up');
   expect(code).toBe(1);
   expect(stdout).toMatch(/FAIL {2}query +\d+ ms +access_denied: Prometheus refused the request \(HTTP 403\): not authorized/);
-  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 7 passed, 1 failed', 'failed checks: query']);
+  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 8 passed, 1 failed', 'failed checks: query']);
 }, 60_000);
 
 it('reports functions answering something else than an envelope as failed checks, and names them all', async () => {
@@ -130,7 +132,7 @@ it('reports functions answering something else than an envelope as failed checks
   expect(code).toBe(1);
   expect(stdout).toMatch(/FAIL {2}server_info +\d+ ms +the function answered without the success or error envelope this check reads/);
   expect(stdout).toMatch(/FAIL {2}range_query +\d+ ms +the function answered without the success or error envelope this check reads/);
-  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 6 passed, 2 failed', 'failed checks: server_info range_query']);
+  expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['FAILED: 7 passed, 2 failed', 'failed checks: server_info range_query']);
 }, 60_000);
 
 /** What each Task state of the (only) execution asked lambda:invoke, from its history. */
@@ -151,7 +153,7 @@ it('checks CloudWatch PromQL too on a stack deployed with CloudWatchPromQL=true,
   await moto.queueLambdaResults([serverInfo, metrics, query, range, routed, ...more, cloudWatchCount]);
   const { code, stdout } = await verify('--stack', stack, '--region', REGION);
   expect(code).toBe(0);
-  expect(rows(stdout).slice(-3)).toEqual(['PASS cloudwatch N ms count({"Invocations"}) on CloudWatch returned 1 series', '', 'SUCCEEDED: 9 passed, 0 failed']);
+  expect(rows(stdout).slice(-3)).toEqual(['PASS cloudwatch N ms count({"Invocations"}) on CloudWatch returned 1 series', '', 'SUCCEEDED: 10 passed, 0 failed']);
   // The CloudWatch check invoked the query function with workspace_id cloudwatch and its own query.
   expect((await invocations()).at(-1)).toEqual({
     FunctionName: `arn:aws:lambda:${REGION}:123456789012:function:QueryFunctionArn`,

@@ -1,3 +1,4 @@
+import { NO_ALERTMANAGER_CONFIGURED } from '../../src/shared/prometheus-client';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { runVerificationLocally, type LambdaHandler } from '../../scripts/lib/local-verify';
 import { formatReport, withLatencies } from '../../scripts/lib/verification-report';
@@ -44,6 +45,8 @@ async function labelNames(): Promise<number> {
 const newChecks = async () => [
   { name: 'discovery', passed: true, detail: `${await labelNames()} label names` },
   { name: 'alerting', passed: true, detail: `${RULE_GROUPS.flatMap((g) => g.rules).length} rules` },
+  // PROMETHEUS_URL without ALERTMANAGER_URL: said as such, and not a failure.
+  { name: 'alertmanager', passed: true, detail: `no Alertmanager: ${NO_ALERTMANAGER_CONFIGURED}` },
   { name: 'workspaces', passed: true, detail: '1 workspaces' },
 ];
 
@@ -52,7 +55,7 @@ it('passes against the real Prometheus with the exact report, its queries signed
   expect(run.status).toBe('SUCCEEDED');
   expect(run.output).toEqual(run.report);
   expect(run.report).toEqual({
-    passed: 8,
+    passed: 9,
     failed: 0,
     checks: [
       { name: 'server_info', passed: true, detail: expect.stringMatching(new RegExp(`^${harness.front.workspaceUrl}/api/v1 reachable in [0-9.]+ ms$`)) },
@@ -71,7 +74,7 @@ it('passes against the real Prometheus with the exact report, its queries signed
   expect(queries('query')).toContain('count by (job) (up)');
   const checks = withLatencies(run.report, run.spans);
   for (const check of checks) expect(check.latency_ms).toBeGreaterThanOrEqual(0);
-  expect(formatReport(checks, run.status)).toMatch(/SUCCEEDED: 8 passed, 0 failed$/);
+  expect(formatReport(checks, run.status)).toMatch(/SUCCEEDED: 9 passed, 0 failed$/);
 });
 
 it('uses the query it is given, and fails naming the checks a bad one breaks', async () => {
@@ -83,7 +86,7 @@ it('uses the query it is given, and fails naming the checks a bad one breaks', a
   const answer = (await handlers.query({ query: 'sum(up' }, lambdaContext({ functionName: 'query' }))) as { error: { type: string; message: string } };
   expect(answer.error.type).toBe('invalid_promql');
   const message = `${answer.error.type}: ${answer.error.message}`;
-  expect(run.report.passed).toBe(6);
+  expect(run.report.passed).toBe(7);
   expect(run.report.failed).toBe(2);
   expect(run.report.checks.slice(2, 4)).toEqual([
     { name: 'query', passed: false, detail: message },
@@ -110,6 +113,7 @@ it('fails every check, and says why, when the upstream is down', async () => {
     down,
     down,
     down,
+    `no Alertmanager: ${NO_ALERTMANAGER_CONFIGURED}`,
     '1 workspaces',
   ]);
 });
@@ -168,7 +172,7 @@ describe('with CloudWatch PromQL (CloudWatchPromQL=true)', () => {
     front = await startTestCloudWatchFront();
     const run = await verify(undefined, await cloudWatchHandlers(front), true);
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.report.checks.map((c) => c.name)).toEqual(['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'workspaces', 'cloudwatch']);
+    expect(run.report.checks.map((c) => c.name)).toEqual(['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'alertmanager', 'workspaces', 'cloudwatch']);
     // The fixture's Invocations are from 2023: none now, which passes (the path, IAM and signing are what is checked).
     expect(run.report.checks.at(-1)).toEqual({ name: 'cloudwatch', passed: true, detail: 'count({"Invocations"}) on CloudWatch returned 0 series' });
     expect(front.requests[0]).toMatchObject({ endpoint: 'query', params: { query: ['count({"Invocations"})'] }, service: 'monitoring', role: 'prometheus-tools-QueryFunctionRole', status: 200 });

@@ -58,7 +58,7 @@ describe('statemachine/verify.asl.json', () => {
       'FunctionName.$': '$.check.function',
       'Payload.$': 'States.JsonMerge($.target, $.check.arguments, false)',
     });
-    expect(Object.keys(allStates)).toHaveLength(31);
+    expect(Object.keys(allStates)).toHaveLength(32);
   });
 
   it('checks every function, with queries shaped like real ones and small answers', () => {
@@ -76,6 +76,8 @@ describe('statemachine/verify.asl.json', () => {
       { name: 'integration', function: arnOf('IntegrationFunctionArn'), arguments: { operation: 'list_metrics', limit: 1 }, expect: 'total', label: 'routed list_metrics: ', unit: 'metrics', min: 0 },
       { name: 'discovery', function: arnOf('DiscoveryFunctionArn'), arguments: { operation: 'list_labels', limit: 1 }, expect: 'total', label: '', unit: 'label names', min: 1 },
       { name: 'alerting', function: arnOf('AlertingFunctionArn'), arguments: { operation: 'list_rules', limit: 1 }, expect: 'total', label: '', unit: 'rules', min: 0 },
+      // The Alertmanager, where the workspace has one ("no Alertmanager" passes, said as such: NoAlertmanager).
+      { name: 'alertmanager', function: arnOf('AlertingFunctionArn'), arguments: { operation: 'list_silences', limit: 1 }, expect: 'total', label: '', unit: 'silences', min: 0 },
       { name: 'workspaces', function: arnOf('WorkspacesFunctionArn'), arguments: {}, expect: 'total', label: '', unit: 'workspaces', min: 1 },
     ]);
   });
@@ -85,7 +87,11 @@ describe('statemachine/verify.asl.json', () => {
       .filter(([, r]) => (r as { Type: string }).Type === 'AWS::Serverless::Function')
       .map(([id]) => `${id}Arn`);
     expect(Object.keys(FUNCTIONS).sort()).toEqual(functions.sort());
-    expect(definition.States.Checks.Result.amp.map((c: { function: string }) => c.function).sort()).toEqual(functions.map(arnOf).sort());
+    // Every function, once; the Alerting function twice (its rules, its Alertmanager).
+    const checked = definition.States.Checks.Result.amp.map((c: { function: string }) => c.function);
+    expect([...new Set(checked)].sort()).toEqual(functions.map(arnOf).sort());
+    expect(checked.filter((f: string) => f === arnOf('AlertingFunctionArn'))).toHaveLength(2);
+    expect(checked).toHaveLength(functions.length + 1);
   });
 
   it('checks CloudWatch PromQL only where the stack enables it (or the input asks): the query function, workspace_id cloudwatch, a query naming a metric', () => {
@@ -140,7 +146,7 @@ describe('statemachine/verify.asl.json', () => {
 
   it('reduces each check to {name, passed, detail} inside its iteration, so the answers never reach the report', () => {
     const ends = Object.entries(iteration).filter(([, s]) => s.End === true);
-    expect(ends.map(([name]) => name).sort()).toEqual(['Errored', 'Reachable', 'Refused', 'Series', 'TooFew', 'Total', 'Unexpected', 'Unreachable', 'Value']);
+    expect(ends.map(([name]) => name).sort()).toEqual(['Errored', 'NoAlertmanager', 'Reachable', 'Refused', 'Series', 'TooFew', 'Total', 'Unexpected', 'Unreachable', 'Value']);
     for (const [, state] of ends) {
       expect(state.Type).toBe('Pass');
       expect(Object.keys(state.Parameters).map((k) => k.replace(/\.\$$/, ''))).toEqual(['name', 'passed', 'detail']);
@@ -151,6 +157,32 @@ describe('statemachine/verify.asl.json', () => {
   it('ends in a Fail state whose cause names the failed checks', () => {
     expect(definition.States.VerificationFailed).toMatchObject({ Type: 'Fail', Error: 'VerificationFailed', CausePath: '$.cause' });
     expect(definition.States.CountFailed.Parameters['cause.$']).toBe("States.Format('{} {}', $.tally.cause, $.next.check.name)");
+  });
+});
+
+describe('the Alertmanager check, run locally with answers given', () => {
+  it('passes on a workspace without an Alertmanager, saying so, and fails on any other refusal', async () => {
+    const run = async (refusal: { type: string; message: string }) => {
+      const answer = async (event: unknown) =>
+        (event as { operation?: string }).operation === 'list_silences'
+          ? { status: 'error', error: refusal }
+          : {
+              status: 'success',
+              data: { resultType: 'vector', result: [], total: 1, query_endpoint: 'https://x/api/v1', reachability: { reachable: true, latency_ms: 1 } },
+            };
+      const handlers = Object.fromEntries(Object.values(FUNCTIONS).map((name) => [name, answer])) as never;
+      return runVerificationLocally({ handlers, defaultWorkspaceId: 'ws-12345678-abcd-1234-efgh-123456789012', defaultRegion: 'us-east-1' });
+    };
+    const none = await run({ type: 'no_alertmanager', message: 'this workspace has no Alertmanager' });
+    expect(none.status).toBe('SUCCEEDED');
+    expect(none.report.checks.find((c) => c.name === 'alertmanager')).toEqual({ name: 'alertmanager', passed: true, detail: 'no Alertmanager: this workspace has no Alertmanager' });
+    const denied = await run({ type: 'access_denied', message: 'not authorized to perform: aps:ListAlertManagerSilences' });
+    expect(denied.status).toBe('FAILED');
+    expect(denied.report.checks.find((c) => c.name === 'alertmanager')).toEqual({
+      name: 'alertmanager',
+      passed: false,
+      detail: 'access_denied: not authorized to perform: aps:ListAlertManagerSilences',
+    });
   });
 });
 
@@ -170,7 +202,7 @@ describe('the CloudWatch check, run locally with answers given', () => {
     expect(result.status).toBe('SUCCEEDED');
     return { checks: result.report.checks.map((c) => `${c.name}: ${c.detail}`), cloudWatchCalls: calls.filter((c) => c.workspace_id === 'cloudwatch') };
   }
-  const AMP_CHECKS = ['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'workspaces'];
+  const AMP_CHECKS = ['server_info', 'list_metrics', 'query', 'range_query', 'integration', 'discovery', 'alerting', 'alertmanager', 'workspaces'];
   const names = (checks: string[]) => checks.map((c) => c.split(':')[0]);
 
   it('is not run on a stack without CloudWatch PromQL (the default), nor when the input says false', async () => {
