@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toolText, type Envelope } from '../src/shared/responses';
 import { lambdaContext } from './lib/lambda-context';
-import { startLocalAlertmanager } from './lib/local-alertmanager';
+import { startLocalAlertmanager, waitForAlert } from './lib/local-alertmanager';
 import { startLocalPrometheus } from './lib/local-prometheus';
 import { runVerificationLocally, type LambdaHandler } from './lib/local-verify';
 import { formatReport, withLatencies } from './lib/verification-report';
@@ -73,17 +73,6 @@ async function main(): Promise<number> {
   }
   process.stdout.write(failures === 0 ? `\nAll ${FUNCTIONS.length} functions answered, and the verification passed.\n` : `\n${failures} failure(s).\n`);
   return failures === 0 ? 0 : 1;
-}
-
-/** Prometheus sends its first alerts once it has found the Alertmanager: within a few seconds. */
-async function waitForAlert(url: string, name: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { labels: Record<string, string> }[];
-    if (alerts.some((a) => a.labels.alertname === name)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the Alertmanager never received ${name} from Prometheus`);
 }
 
 /** A short, readable view of an envelope: series with their values, or the data itself. */

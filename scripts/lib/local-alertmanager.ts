@@ -65,3 +65,14 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.text() };
 }
+
+/** Waits until the Alertmanager holds an alert of this name (Prometheus sends its first ones within seconds of finding it). */
+export async function waitForAlert(url: string, name: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { labels: Record<string, string> }[];
+    if (alerts.some((a) => a.labels.alertname === name)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Alertmanager at ${url} never received ${name}`);
+}

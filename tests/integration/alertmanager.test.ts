@@ -1,4 +1,5 @@
 import { lambdaContext } from '../../scripts/lib/lambda-context';
+import { startLocalAlertmanager, waitForAlert, type LocalAlertmanager } from '../../scripts/lib/local-alertmanager';
 import { ACTIVE_ALERTS, RFC3339_TIME } from '../fixtures/expected';
 import { END, SILENCE, START } from '../fixtures/alertmanager';
 import { startAmpFront, type AmpFront } from '../support/amp-front';
@@ -19,8 +20,12 @@ const SILENCE_ID = process.env.LOCAL_ALERTMANAGER_SILENCE_ID!;
 const AM_URL = process.env.LOCAL_ALERTMANAGER_URL!;
 
 let front: AmpFront;
-/** The same, for a stack deployed with AllowSilences=true: the roles have the write actions. */
+/**
+ * The same, for a stack deployed with AllowSilences=true (the roles have the write actions),
+ * before an Alertmanager of its own: the silences written here are seen by no other test.
+ */
 let writeFront: AmpFront;
+let writeAm: LocalAlertmanager;
 
 beforeAll(async () => {
   const options = {
@@ -32,17 +37,17 @@ beforeAll(async () => {
   };
   // The roles of a stack that allows the second workspace too; writeFront's, of one that also allows silences.
   front = await startAmpFront({ ...options, identities: knownIdentities({ parameters: { AllowedWorkspaceIds: NO_AM_WORKSPACE } }) });
-  writeFront = await startAmpFront({ ...options, identities: knownIdentities({ parameters: { AllowedWorkspaceIds: NO_AM_WORKSPACE, AllowSilences: 'true' } }) });
+  writeAm = await startLocalAlertmanager();
+  await writeAm.seed();
+  writeFront = await startAmpFront({
+    ...options,
+    alertmanager: writeAm.url,
+    identities: knownIdentities({ parameters: { AllowedWorkspaceIds: NO_AM_WORKSPACE, AllowSilences: 'true' } }),
+  });
   // The fixture's Prometheus sends AlwaysFiring to the Alertmanager within its first evaluations.
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const alerts = (await (await fetch(`${AM_URL}/api/v2/alerts`)).json()) as { labels: { alertname: string } }[];
-    if (alerts.some((a) => a.labels.alertname === 'AlwaysFiring')) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the Alertmanager never received AlwaysFiring from the fixture Prometheus');
+  await waitForAlert(AM_URL, 'AlwaysFiring');
 }, 30_000);
-afterAll(async () => Promise.all([front.stop(), writeFront.stop()]));
+afterAll(async () => Promise.all([front.stop(), writeFront.stop(), writeAm.stop()]));
 
 /** A handler in front of a workspace: PROMETHEUS_URL and ALERTMANAGER_URL through the front, signed. */
 function handlerFor(name: 'alerting' | 'integration', env: Record<string, string> = {}, via: () => AmpFront = () => front, workspace = TEST_WORKSPACE_ID) {
@@ -187,12 +192,12 @@ describe('writing silences, only where the operator allows it', () => {
     expect(endsAt - started).toBeGreaterThanOrEqual(2 * 3600_000 - 1000);
     expect(endsAt - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
     // The Alertmanager holds it, and NodeDown is now suppressed by it.
-    const held = (await (await fetch(`${AM_URL}/api/v2/silence/${created.data.silenceID}`)).json()) as { comment: string; createdBy: string; status: { state: string } };
+    const held = (await (await fetch(`${writeAm.url}/api/v2/silence/${created.data.silenceID}`)).json()) as { comment: string; createdBy: string; status: { state: string } };
     expect(held).toMatchObject({ comment: CREATE.comment, createdBy: 'prometheus-tools (local MCP server)', status: { state: 'active' } });
 
     const expired = envelopeOf(await router({ expire: created.data.silenceID }, tool('silence')));
     expect(expired.data).toMatchObject({ id: created.data.silenceID, matchers: '{alertname="NodeDown", instance="node-2:9100"}' });
-    const after = (await (await fetch(`${AM_URL}/api/v2/silence/${created.data.silenceID}`)).json()) as { status: { state: string } };
+    const after = (await (await fetch(`${writeAm.url}/api/v2/silence/${created.data.silenceID}`)).json()) as { status: { state: string } };
     expect(after.status.state).toBe('expired');
     expect(writeFront.requests.slice(-3).map((r) => `${r.method} ${r.endpoint} ${r.status}`)).toEqual([
       'POST alertmanager/silences 200',
@@ -207,7 +212,7 @@ describe('writing silences, only where the operator allows it', () => {
     [{ ...CREATE, matchers: '{}' }, "field 'matchers' must name what to silence: at least one matcher that does not match every alert, e.g. {alertname=\"DiskFull\"}"],
     [{ ...CREATE, matchers: '{alertname=~".*"}' }, "field 'matchers' must name what to silence: at least one matcher that does not match every alert, e.g. {alertname=\"DiskFull\"}"],
     [{ ...CREATE, matchers: 'up or down' }, "field 'matchers' must be one selector of alert labels, e.g. {alertname=\"DiskFull\", instance=\"node-1:9100\"}"],
-    [{ expire: SILENCE_ID, comment: 'x' }, 'expire takes a silence ID alone, not comment: one call creates, another expires'],
+    [{ expire: '2b0c8a7a-d755-456b-b22a-2e735a08b732', comment: 'x' }, 'expire takes a silence ID alone, not comment: one call creates, another expires'],
   ])('refuses %j with a clear message, before any write', async (args, message) => {
     const router = await handlerFor('integration', { ALLOW_SILENCES: 'true' }, () => writeFront);
     const before = writeFront.requests.length;
@@ -218,9 +223,10 @@ describe('writing silences, only where the operator allows it', () => {
 
   it("leaves an operator's silence alone, and says an unknown one is not there", async () => {
     const router = await handlerFor('integration', { ALLOW_SILENCES: 'true' }, () => writeFront);
-    expect(envelopeOf(await router({ expire: SILENCE_ID }, tool('silence'))).error).toEqual({
+    const operators = writeAm.silenceId!;
+    expect(envelopeOf(await router({ expire: operators }, tool('silence'))).error).toEqual({
       type: 'access_denied',
-      message: `silence ${SILENCE_ID} was created by "alice", not by these tools: only its owner, in the Alertmanager, may expire it`,
+      message: `silence ${operators} was created by "alice", not by these tools: only its owner, in the Alertmanager, may expire it`,
     });
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect(envelopeOf(await router({ expire: unknown }, tool('silence'))).error).toEqual({ type: 'silence_not_found', message: `no silence ${unknown}: alerts with show: 'silences' lists them` });
