@@ -341,12 +341,13 @@ interface BigList {
   narrow?: string;
 }
 
-/** The lists of list_labels, label_values, series and list_workspaces ({<key>, total, truncated}), and how to ask for less. */
+/** The lists of list_labels, label_values, series, list_workspaces and list_silences ({<key>, total, truncated}), and how to ask for less. */
 const DISCOVERY_LISTS: [key: string, unit: string, narrow: string][] = [
   ['labels', 'label names', 'pass match, start or limit'],
   ['values', 'label values', 'pass match, start or limit'],
   ['series', 'series', 'pass a narrower match, start or limit'],
   ['workspaces', 'workspaces', 'pass alias'],
+  ['silences', 'silences', 'pass limit, or leave out expired ones'],
 ];
 
 function bigList(data: unknown): BigList | undefined {
@@ -366,7 +367,14 @@ function bigList(data: unknown): BigList | undefined {
     return { items: d.alerts, unit: 'alerts', narrow: 'pass state or limit', replace: (items) => ({ ...d, alerts: items, truncated: true }) };
   }
   if (d !== null && Array.isArray(d.groups)) {
-    return { items: d.groups, unit: 'rule groups', narrow: 'pass type, group or limit', replace: (items) => ({ ...d, groups: items, truncated: true }) };
+    // The Alertmanager's notification groups (each with its receiver), or list_rules' rule groups.
+    const notification = (d.groups[0] as { receiver?: unknown } | undefined)?.receiver !== undefined;
+    return {
+      items: d.groups,
+      unit: notification ? 'notification groups' : 'rule groups',
+      narrow: notification ? 'pass limit' : 'pass type, group or limit',
+      replace: (items) => ({ ...d, groups: items, truncated: true }),
+    };
   }
   if (d !== null && Array.isArray(d.metrics)) {
     const metadata = d.metadata as Record<string, unknown> | undefined;

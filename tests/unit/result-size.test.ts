@@ -229,3 +229,20 @@ const RESAMPLE_FACTOR = 24;
 const LATEST_POINTS = 146;
 /** Real o200k tokens of the complete answer and of the one returned (and the step it took). */
 const TOKENS: Record<string, unknown> = { prometheus: [314811, 14088], compact: [142038, 12798, '60'] };
+
+describe("the Alertmanager's lists", () => {
+  it('cuts silences and notification groups to the budget, whole items, saying which', () => {
+    const silence = (i: number) => ({ id: `s-${i}`, state: 'active', matchers: `{alertname="A${i}"}`, createdBy: 'x', comment: 'c'.repeat(200), startsAt: 't', endsAt: 't' });
+    const silences = { silences: Array.from({ length: 200 }, (_, i) => silence(i)), total: 200, truncated: false };
+    const cut = fitToBudget({ status: 'success', data: silences }, 'flat', { limit: 2000, unit: 'tokens' }, JSON.stringify(silences).length);
+    const data = cut.envelope.data as { silences: unknown[]; truncated: boolean };
+    expect(data.silences.length).toBeGreaterThan(0);
+    expect(data.silences.length).toBeLessThan(200);
+    expect(data.truncated).toBe(true);
+    expect((cut.envelope as { note?: string }).note).toContain('silences');
+    const group = (i: number) => ({ labels: { alertname: `A${i}` }, receiver: 'team', alerts: [{ alert: `A${i}{instance="h-${i}"}`, state: 'active' }] });
+    const groups = { groups: Array.from({ length: 400 }, (_, i) => group(i)), total: 400, truncated: false };
+    const cutGroups = fitToBudget({ status: 'success', data: groups }, 'flat', { limit: 2000, unit: 'tokens' }, JSON.stringify(groups).length);
+    expect((cutGroups.envelope as { note?: string }).note).toContain('notification groups');
+  });
+});
