@@ -18,6 +18,8 @@ apt_packages=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || apt_packages+=(prometheus)
 # The tests' Alertmanager (behind the AMP-like front, and ALERTMANAGER_URL), and npm run demo's.
 command -v prometheus-alertmanager >/dev/null 2>&1 || apt_packages+=(prometheus-alertmanager)
+# The browser the MCP App's view is tested in (headless, driven by puppeteer-core).
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_packages+=(python3-venv)
 # sam build runs the Makefile (template.yaml: BuildMethod: makefile).
 command -v make >/dev/null 2>&1 || apt_packages+=(make)

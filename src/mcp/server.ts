@@ -1,6 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import type { Context } from 'aws-lambda';
 import { toolText, type Envelope } from '../shared/responses';
+import { QUERY_VIEW_RESOURCE, readQueryView, VIEW_META, VIEW_TOOLS } from './app';
 import { replacedBy } from '../tools/replaced';
 import { config } from '../shared/config';
 import { toolDefinitionsFor } from '../shared/tools';
@@ -55,7 +56,10 @@ const LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
  * host, which may skip asking before a read-only call) come with it from tools.json
  * (src/shared/tools.ts says what they are); the model is not given them.
  */
-const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools));
+const tools = toolDefinitionsFor(config, enabledTools(TOOLS as unknown as Tool[], config.enabledTools)).map((tool) =>
+  // The query tool links its MCP App (./app.ts): for hosts, in _meta, which a model is not given.
+  VIEW_TOOLS.has(tool.name) ? { ...tool, _meta: VIEW_META } : tool,
+);
 const outputSchemas = new Map(tools.map((tool) => [tool.name, tool.outputSchema]));
 const listed = tools.map((tool) => tool.name).join(', ');
 let router: Promise<typeof import('../handlers/integration')> | undefined;
@@ -64,13 +68,22 @@ export function createMcpServer(): Server {
   const server = new Server(
     { name: 'prometheus-tools', version: '1.0.0' },
     {
-      capabilities: { tools: {} },
+      // resources: the query tool's MCP App, its one ui:// page.
+      capabilities: { tools: {}, resources: {} },
       instructions: INSTRUCTIONS,
       cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
     },
   );
 
   server.setRequestHandler('tools/list', () => ({ tools }));
+  server.setRequestHandler('resources/list', () => ({ resources: [QUERY_VIEW_RESOURCE] }));
+  server.setRequestHandler('resources/read', (request) => {
+    if (request.params.uri !== QUERY_VIEW_RESOURCE.uri) {
+      // The specification's error for a resource the server does not have.
+      throw new ProtocolError(-32002 as ProtocolErrorCode, `Resource not found: ${request.params.uri}`, { uri: request.params.uri });
+    }
+    return readQueryView();
+  });
   server.setRequestHandler('tools/call', async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     // A tool this deployment does not list (unknown, left out by ENABLED_TOOLS, or one that
