@@ -103,6 +103,8 @@ const TARGETS = {
   compactTokensVsPeer: 0.4,
   summaryTokensVsPeer: 0.1,
   bundleBytes: 1_000_000,
+  /** The MCP App's page (src/mcp/view): what a host loads into its iframe on every answer it draws. */
+  viewBytes: 100_000,
   largeVsRaw: 1.5,
   largeMemoryMb: 512,
 };
@@ -231,6 +233,8 @@ async function main(): Promise<void> {
       ...functions.map((f) => ({ name: f.name, bytes: statSync(f.bundle).size })),
       { name: 'local MCP server (dist/prometheus-tools-mcp.js)', bytes: statSync(MCP_BUNDLE).size },
       { name: 'its router, loaded by the first tool call (dist/prometheus-tools-mcp-router.js)', bytes: statSync(MCP_ROUTER).size },
+      // The query tool's MCP App: one page, uPlot and its styles inlined, inside the MCP server's bundle too.
+      { name: "the query tool's MCP App page (dist/query-view.html)", bytes: statSync(path.join(ROOT, 'dist', 'query-view.html')).size },
       { name: '(naive bundle, for comparison)', bytes: naiveBytes },
     ];
 
@@ -658,6 +662,9 @@ function render(r: {
     [`compact answer's tokens vs the peer's, for each of the ${mcp.sizes.length} range queries`, tokenRatios('compact').map(ratio).join(', '), `≤ ${TARGETS.compactTokensVsPeer}×`, compactWorst <= TARGETS.compactTokensVsPeer],
     ["summary answer's tokens vs the peer's, for each", tokenRatios('summary').map(ratio).join(', '), `≤ ${TARGETS.summaryTokensVsPeer}×`, summaryWorst <= TARGETS.summaryTokensVsPeer],
     ['largest bundle (the functions and the MCP server)', `${bytes(Math.max(...functionSizes.map((s) => s.bytes)))} bytes`, `< ${bytes(TARGETS.bundleBytes)} bytes each`, functionSizes.every((s) => s.bytes < TARGETS.bundleBytes)],
+    ...r.sizes
+      .filter((s) => s.name.includes('MCP App'))
+      .map((s): [string, string, string, boolean] => ["the query tool's MCP App page (one HTML file, script and styles inlined)", `${bytes(s.bytes)} bytes`, `≤ ${bytes(TARGETS.viewBytes)} bytes`, s.bytes <= TARGETS.viewBytes]),
     ['large range query vs raw + JSON.parse', `${ratio(largeHandler / largeRaw)}, ${rssHandler.toFixed(0)} MB peak`, `≤ ${TARGETS.largeVsRaw}×, inside ${TARGETS.largeMemoryMb} MB`, largeHandler / largeRaw <= TARGETS.largeVsRaw && rssHandler < TARGETS.largeMemoryMb * 0.75],
     ...summarizeAgentTasks(r.agentTasks.runs),
   ];

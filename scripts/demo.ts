@@ -72,6 +72,12 @@ async function main(): Promise<number> {
     await alertmanager.stop();
   }
   process.stdout.write(failures === 0 ? `\nAll ${FUNCTIONS.length} functions answered, and the verification passed.\n` : `\n${failures} failure(s).\n`);
+  process.stdout.write(
+    '\nTo see a query as a chart: the local MCP server (npm run mcp) links the query tool to an MCP App, ' +
+      'ui://prometheus-tools/query-view.html (built into dist/query-view.html). Connect it to a host that renders ' +
+      'MCP Apps (Claude, VS Code, Goose…) with PROMETHEUS_URL set to your Prometheus, and ask for a range ' +
+      '(query with start): the host draws the answer beside it. docs/query-view.png shows one.\n',
+  );
   return failures === 0 ? 0 : 1;
 }
 

@@ -71,7 +71,7 @@ export function createMcpServer(): Server {
       // resources: the query tool's MCP App, its one ui:// page.
       capabilities: { tools: {}, resources: {} },
       instructions: INSTRUCTIONS,
-      cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
+      cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE, 'resources/list': LIST_CACHE },
     },
   );
 

@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ACTIVE_ALERTS, ALL_METRICS, RULE_GROUPS, SYSTEM_CPU_RATE, SYSTEM_CPU_RATE_SAMPLES, T0, UP_AT_T0, UP_AT_T0_SAMPLES } from '../fixtures/expected';
 import { FIXTURE_END, FIXTURE_START } from '../fixtures/dataset';
+import { VIEW_META } from '../../src/mcp/app';
 import { INSTRUCTIONS } from '../../src/mcp/server';
 import { loadConfig } from '../../src/shared/config';
 import { toolDefinitionsFor, type ToolDefinition } from '../../src/shared/tools';
@@ -35,8 +36,10 @@ const TOOLS = toolDefinitionsFor(
   loadConfig({ ...process.env, ...functionEnv('integration'), PROMETHEUS_URL: 'http://127.0.0.1/' }),
   JSON.parse(readFileSync(path.join(ROOT, 'tools.json'), 'utf8')) as ToolDefinition[],
 );
-/** Every tool is read-only and reads a Prometheus outside the server (MCP tool annotations). */
+/** Every tool listed here is read-only and reads a Prometheus outside the server (MCP tool annotations). */
 const ANNOTATIONS = { readOnlyHint: true, openWorldHint: true };
+/** The tools as listed: read-only, and the query tool linking its MCP App. */
+const LISTED = TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS, ...(t.name === 'query' ? { _meta: VIEW_META } : {}) }));
 /** What list_metrics says of its default window, the last hour. */
 const RECENT_WINDOW = 'the last 1h (default): pass start, e.g. 30d, for older data';
 let front: AmpFront;
@@ -56,7 +59,7 @@ const serverEnv = (env: Record<string, string> = {}) => {
 
 /** What the tests ask of a client, whichever SDK it is from. */
 interface McpClient {
-  listTools(): Promise<{ tools: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown; annotations?: unknown }[] }>;
+  listTools(): Promise<{ tools: { name: string; description?: string; inputSchema: unknown; outputSchema?: unknown; annotations?: unknown; _meta?: unknown }[] }>;
   callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<{ content?: unknown; structuredContent?: unknown; isError?: boolean }>;
   getInstructions(): string | undefined;
   close(): Promise<void>;
@@ -148,8 +151,8 @@ describe.each(REVISIONS)('over stdio, with a $revision client ($client)', ({ rev
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info']);
     expect(Object.keys((tools.find((t) => t.name === 'server_info')!.inputSchema as { properties?: object }).properties ?? {})).not.toContain('workspaces');
-    const listed = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations }));
-    expect(listed).toEqual(TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS })));
+    const listed = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations, ...(t._meta === undefined ? {} : { _meta: t._meta }) }));
+    expect(listed).toEqual(LISTED);
   });
 
   it('answers query with the fixture values: the data as text, the envelope as structured content', async () => {
@@ -391,7 +394,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     expect(status).toBe(200);
     expect(answer(body).result).toEqual({
       supportedVersions: ['2026-07-28'],
-      capabilities: { tools: {} },
+      capabilities: { tools: {}, resources: {} },
       instructions: INSTRUCTIONS,
       resultType: 'complete',
       ttlMs: 3_600_000,
@@ -405,7 +408,7 @@ describe('over streamable HTTP, on 127.0.0.1', () => {
     expect(status).toBe(200);
     const { result } = answer(body);
     expect(result).toMatchObject({ resultType: 'complete', ttlMs: 3_600_000, cacheScope: 'public' });
-    expect(result.tools).toEqual(TOOLS.map((t) => ({ ...t, annotations: ANNOTATIONS })));
+    expect(result.tools).toEqual(LISTED);
   });
 
   it.each(OPENINGS)('accepts the loopback names as Host and Origin for a %s request', async (_, request) => {
