@@ -4,6 +4,7 @@ import { alertmanagerStatus } from '../operations/alertmanager-status';
 import { listAlerts } from '../operations/list-alerts';
 import { listRules } from '../operations/list-rules';
 import { listSilences } from '../operations/list-silences';
+import { ValidationError } from '../shared/errors';
 import { defineTool, without } from './types';
 
 /** What `show` asks for instead of the alerts, and the operation that answers it. */
@@ -28,8 +29,8 @@ export const alertsTool = defineTool({
   operations: [listAlerts, listRules, listSilences, alertGroups, alertmanagerStatus],
   route(args) {
     if (args.show === undefined) return { operation: listAlerts.name, args };
-    const operation = SHOWN[args.show as keyof typeof SHOWN];
-    // An unknown value is the operation's to refuse: list_alerts names show among its fields.
-    return { operation: (operation ?? listAlerts).name, args: operation === undefined ? args : without(args, 'show') };
+    const operation = typeof args.show === 'string' && Object.hasOwn(SHOWN, args.show) ? SHOWN[args.show as keyof typeof SHOWN] : undefined;
+    if (operation === undefined) throw new ValidationError(`field 'show' must be one of ${Object.keys(SHOWN).join(', ')} (or left out, for the alerts)`);
+    return { operation: operation.name, args: without(args, 'show') };
   },
 });

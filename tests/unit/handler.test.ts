@@ -201,6 +201,7 @@ describe('the router', () => {
     [{ query: 'up', start: '1h', time: '5m' }, 'query', 'give time (one instant) or start (a range), not both'],
     [{ label: 'job', labels: true }, 'discover', 'discover takes one of metric, top, label, labels, series at a time, not label and labels: make one call for each'],
     [{ series: true }, 'discover', 'series: true needs match, a series selector such as up or {job="node"}'],
+    [{ show: 'receivers' }, 'alerts', "field 'show' must be one of rules, silences, groups, status (or left out, for the alerts)"],
     [{ label: 'job', bogus: 1 }, 'discover', "unknown field 'bogus' (allowed: workspace_id, region, label, match, start, end, limit)"],
   ])('refuses %j on the tool %s, naming what to change', async (args, tool, message) => {
     expect(await integration(args, lambdaContext({ toolName: tool }))).toEqual({ status: 'error', error: { type: 'validation_error', message } });
