@@ -9,7 +9,7 @@
 // and styles inlined (dist/query-view.html), which the server carries as a string.
 //
 //   node scripts/build-mcp.mjs        (npm run build:mcp)
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -49,6 +49,8 @@ const script = view.outputFiles[0].text.replace(/<\/(script)/gi, '<\\/$1');
 export const VIEW_HTML =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
   `<title>Prometheus query</title><style>${styles}</style></head><body><div id="app"></div><script>${script}</script></body></html>\n`;
+// dist/ is made by the first build's output, and this write comes before it: a clean clone has none.
+mkdirSync(`${root}dist`, { recursive: true });
 writeFileSync(`${root}dist/query-view.html`, VIEW_HTML);
 
 await build({ ...common, entryPoints: [`${root}src/handlers/integration.ts`], outfile: `${root}dist/${ROUTER}` });
