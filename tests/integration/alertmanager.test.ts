@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { lambdaContext } from '../../scripts/lib/lambda-context';
 import { startLocalAlertmanager, waitForAlert, type LocalAlertmanager } from '../../scripts/lib/local-alertmanager';
 import { ACTIVE_ALERTS, RFC3339_TIME } from '../fixtures/expected';
@@ -5,7 +7,8 @@ import { END, SILENCE, START } from '../fixtures/alertmanager';
 import { startAmpFront, type AmpFront } from '../support/amp-front';
 import { TEST_REGION, TEST_WORKSPACE_ID } from '../support/credentials';
 import { knownIdentities } from '../support/iam';
-import { envelopeOf, loadHandler } from '../support/harness';
+import { envelopeOf, functionEnv, loadHandler } from '../support/harness';
+import { MCP_BUNDLE } from '../support/mcp-http';
 
 /**
  * The Alertmanager, through the tools: Debian's real Alertmanager (started by the global
@@ -182,8 +185,10 @@ describe('writing silences, only where the operator allows it', () => {
     expect(front.requests.at(-1)!.accessDenied).toContain('aps:PutAlertManagerSilences');
   });
 
-  it('creates a silence with its comment and an end within the maximum, createdBy naming the caller, and expires it', async () => {
-    const router = await handlerFor('integration', { ALLOW_SILENCES: 'true' }, () => writeFront);
+  it('creates a silence with its comment and an end within the maximum, createdBy naming the caller, and expires it; each write logged and counted', async () => {
+    const router = await handlerFor('integration', { ALLOW_SILENCES: 'true', POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' }, () => writeFront);
+    const printed: string[] = [];
+    for (const level of ['log', 'info'] as const) jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => void printed.push(parts.map(String).join(' ')));
     const started = Date.now();
     const created = envelopeOf(await router(CREATE, tool('silence')));
     expect(created.status).toBe('success');
@@ -204,6 +209,29 @@ describe('writing silences, only where the operator allows it', () => {
       `GET alertmanager/silence/${created.data.silenceID} 200`,
       `DELETE alertmanager/silence/${created.data.silenceID} 200`,
     ]);
+    jest.restoreAllMocks();
+    // The log lines, with what was written and by whom; the EMF documents, with the counts.
+    const records = printed.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, any>];
+      } catch {
+        return [];
+      }
+    });
+    expect(records.find((r) => r.message === 'silence created')?.silence).toEqual({
+      id: created.data.silenceID,
+      matchers: '{alertname="NodeDown", instance="node-2:9100"}',
+      endsAt: created.data.endsAt,
+      createdBy: 'prometheus-tools (local MCP server)',
+      comment: CREATE.comment,
+    });
+    expect(records.find((r) => r.message === 'silence expired')?.silence).toEqual({
+      id: created.data.silenceID,
+      matchers: '{alertname="NodeDown", instance="node-2:9100"}',
+      by: 'prometheus-tools (local MCP server)',
+    });
+    expect(records.filter((r) => r.SilencesCreated !== undefined).map((r) => r.SilencesCreated)).toEqual([1]);
+    expect(records.filter((r) => r.SilencesExpired !== undefined).map((r) => r.SilencesExpired)).toEqual([1]);
   });
 
   it.each([
@@ -231,4 +259,35 @@ describe('writing silences, only where the operator allows it', () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect(envelopeOf(await router({ expire: unknown }, tool('silence'))).error).toEqual({ type: 'silence_not_found', message: `no silence ${unknown}: alerts with show: 'silences' lists them` });
   });
+});
+
+describe('through the local MCP server, with ALLOW_SILENCES', () => {
+  it('lists the silence tool as a tool that writes, and creates and expires a silence through it', async () => {
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...functionEnv('integration'),
+      PROMETHEUS_URL: `${writeFront.url}/workspaces/${TEST_WORKSPACE_ID}`,
+      ALERTMANAGER_URL: `${writeFront.url}/workspaces/${TEST_WORKSPACE_ID}/alertmanager`,
+      ALLOW_SILENCES: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
+    delete env.MCP_AUTH_TOKEN;
+    const client = new Client({ name: 'silence-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [MCP_BUNDLE], env, stderr: 'ignore' }));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(['query', 'discover', 'alerts', 'server_info', 'silence']);
+      expect(tools.find((t) => t.name === 'silence')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
+      const created = await client.callTool({ name: 'silence', arguments: { matchers: '{alertname="HighLatency"}', duration: '30m', comment: 'latency expected during the failover' } });
+      expect(created.isError).toBe(false);
+      const data = JSON.parse((created.content as { text: string }[])[0]!.text) as { silenceID: string; createdBy: string };
+      expect(data.createdBy).toBe('prometheus-tools (local MCP server)');
+      const expired = await client.callTool({ name: 'silence', arguments: { expire: data.silenceID } });
+      expect(expired.isError).toBe(false);
+      const held = (await (await fetch(`${writeAm.url}/api/v2/silence/${data.silenceID}`)).json()) as { status: { state: string } };
+      expect(held.status.state).toBe('expired');
+    } finally {
+      await client.close();
+    }
+  }, 30_000);
 });
