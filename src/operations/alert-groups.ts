@@ -26,7 +26,7 @@ export const alertGroups = defineOperation({
   calls: ['DescribeWorkspace', 'ListAlertManagerAlertGroups'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
-    const groups = await client.alertmanager<AmAlertGroup[]>('ListAlertManagerAlertGroups', ctx);
+    const { data: groups, bytes } = await client.alertmanager<AmAlertGroup[]>('ListAlertManagerAlertGroups', ctx);
     const shaped = groups.map((g) => ({
       labels: g.labels,
       receiver: g.receiver.name,
@@ -36,7 +36,7 @@ export const alertGroups = defineOperation({
     return {
       data: { groups: list.items, total: list.total, truncated: list.truncated },
       count: list.items.length,
-      upstreamBytes: 0,
+      upstreamBytes: bytes,
       ...(list.notes.length === 0 ? {} : { notes: list.notes }),
     };
   },

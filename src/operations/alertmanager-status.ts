@@ -26,7 +26,7 @@ export const alertmanagerStatus = defineOperation({
   calls: ['DescribeWorkspace', 'GetAlertManagerStatus', 'ListAlertManagerReceivers'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
-    const [status, receivers] = await Promise.all([
+    const [{ data: status, bytes }, { data: receivers, bytes: receiverBytes }] = await Promise.all([
       client.alertmanager<AmStatus>('GetAlertManagerStatus', ctx),
       client.alertmanager<{ name: string }[]>('ListAlertManagerReceivers', ctx),
     ]);
@@ -39,7 +39,7 @@ export const alertmanagerStatus = defineOperation({
         config: status.config?.original ?? null,
       },
       count: 1,
-      upstreamBytes: 0,
+      upstreamBytes: bytes + receiverBytes,
     };
   },
 });

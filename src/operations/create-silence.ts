@@ -45,7 +45,7 @@ export const createSilence = defineOperation({
       createdBy: ctx.caller ?? 'prometheus-tools',
       comment: args.comment,
     };
-    const created = await client.alertmanager<{ silenceID: string }>('PutAlertManagerSilences', ctx, { body: silence });
+    const { data: created } = await client.alertmanager<{ silenceID: string }>('PutAlertManagerSilences', ctx, { body: silence });
     // Every write is logged and counted (SilencesCreated).
     logger.info('silence created', { silence: { id: created.silenceID, matchers: matchersText(matchers), endsAt: silence.endsAt, createdBy: silence.createdBy, comment: args.comment } });
     metrics.addMetric('SilencesCreated', MetricUnit.Count, 1);

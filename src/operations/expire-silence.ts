@@ -24,7 +24,7 @@ export const expireSilence = defineOperation({
   async run(args, ctx) {
     if (!ctx.config.allowSilences) throw new NotAllowedError(SILENCES_NOT_ALLOWED);
     const client = await clientFor(args, ctx);
-    const silence = await client.alertmanager<AmSilence>('GetAlertManagerSilence', ctx, { id: args.id });
+    const { data: silence } = await client.alertmanager<AmSilence>('GetAlertManagerSilence', ctx, { id: args.id });
     if (!silence.createdBy.startsWith(OWN)) {
       throw new NotAllowedError(`silence ${args.id} was created by ${JSON.stringify(silence.createdBy)}, not by these tools: only its owner, in the Alertmanager, may expire it`);
     }

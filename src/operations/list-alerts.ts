@@ -104,7 +104,7 @@ export const listAlerts = defineOperation({
     return {
       data: { alerts: list.items, total: list.total, truncated: list.truncated },
       count: list.items.length,
-      upstreamBytes: answer.bytes + rules.bytes,
+      upstreamBytes: answer.bytes + rules.bytes + am.bytes,
       ...(list.notes.length === 0 ? {} : { notes: list.notes }),
       ...(am.remark === undefined ? {} : { remarks: [am.remark] }),
       ...warningsOf(answer),
@@ -119,6 +119,8 @@ function contains(held: Record<string, string>, labels: Record<string, string>):
 
 interface AlertmanagerView {
   alerts: AmAlert[];
+  /** The size of the Alertmanager's answers, weighed with Prometheus' against the budget. */
+  bytes: number;
   describe(alert: AmAlert): Record<string, unknown>;
   /** Why the Alertmanager's view is missing, where it failed (not where there is none). */
   remark?: string;
@@ -130,10 +132,10 @@ interface AlertmanagerView {
  * a timeout) is said in a remark, and the alerts are still answered.
  */
 async function alertmanagerView(client: PrometheusClient, ctx: OperationContext): Promise<AlertmanagerView> {
-  const none: AlertmanagerView = { alerts: [], describe: () => ({}) };
+  const none: AlertmanagerView = { alerts: [], bytes: 0, describe: () => ({}) };
   if (!client.hasAlertmanager) return none;
-  let alerts: AmAlert[];
-  let silences: AmSilence[];
+  let alerts: { data: AmAlert[]; bytes: number };
+  let silences: { data: AmSilence[]; bytes: number };
   try {
     [alerts, silences] = await Promise.all([
       client.alertmanager<AmAlert[]>('ListAlertManagerAlerts', ctx),
@@ -144,10 +146,11 @@ async function alertmanagerView(client: PrometheusClient, ctx: OperationContext)
     if (error instanceof AppError) return { ...none, remark: `the Alertmanager's view is missing: ${error.message}` };
     throw error;
   }
-  const silenceById = new Map(silences.map((s) => [s.id, s]));
-  const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
+  const silenceById = new Map(silences.data.map((s) => [s.id, s]));
+  const byFingerprint = new Map(alerts.data.map((a) => [a.fingerprint, a]));
   return {
-    alerts,
+    alerts: alerts.data,
+    bytes: alerts.bytes + silences.bytes,
     describe: (alert) => ({
       state: alert.status.state,
       receivers: alert.receivers.map((r) => r.name),

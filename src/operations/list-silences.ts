@@ -40,7 +40,7 @@ export const listSilences = defineOperation({
   calls: ['DescribeWorkspace', 'ListAlertManagerSilences'],
   async run(args, ctx) {
     const client = await clientFor(args, ctx);
-    const silences = await client.alertmanager<AmSilence[]>('ListAlertManagerSilences', ctx);
+    const { data: silences, bytes } = await client.alertmanager<AmSilence[]>('ListAlertManagerSilences', ctx);
     const kept = silences
       .filter((s) => args.expired === true || s.status.state !== 'expired')
       .sort((a, b) => (STATE_ORDER[a.status.state] ?? 3) - (STATE_ORDER[b.status.state] ?? 3) || compareText(b.endsAt, a.endsAt))
@@ -49,7 +49,7 @@ export const listSilences = defineOperation({
     return {
       data: { silences: list.items, total: list.total, truncated: list.truncated },
       count: list.items.length,
-      upstreamBytes: 0,
+      upstreamBytes: bytes,
       ...(list.notes.length === 0 ? {} : { notes: list.notes }),
     };
   },

@@ -154,7 +154,8 @@ export class PrometheusClient {
   }
 
   /**
-   * Calls the Alertmanager's v2 API (`<alertmanagerUrl>/<path>`): its JSON answer as it is.
+   * Calls the Alertmanager's v2 API (`<alertmanagerUrl>/<path>`): its JSON answer as it is, and
+   * its size (what the answer's budget is weighed against, as a Prometheus answer's is).
    * A 404 on a list means there is no Alertmanager there (an AMP workspace without an
    * alert manager definition); on one silence, that the silence does not exist.
    */
@@ -162,7 +163,7 @@ export class PrometheusClient {
     call: AlertmanagerCall,
     options: CallOptions,
     request: { id?: string; params?: Params; body?: unknown } = {},
-  ): Promise<T> {
+  ): Promise<{ data: T; bytes: number }> {
     if (options.calls !== undefined && !options.calls.has(call)) {
       throw new InternalError(`the operation calls ${call}, which it does not declare (its role would not allow it)`);
     }
@@ -196,10 +197,10 @@ export class PrometheusClient {
       }
       throw error;
     }
-    if (response.body.length === 0) return undefined as T;
+    if (response.body.length === 0) return { data: undefined as T, bytes: 0 };
     const parsed = parseJson(response.body);
     if (parsed === undefined) throw new UpstreamError(`the Alertmanager answered ${call} with a body that is not JSON`);
-    return parsed as T;
+    return { data: parsed as T, bytes: response.body.length };
   }
 
   private buildRequest(endpoint: string, params: Params): HttpRequest {

@@ -61,36 +61,27 @@ export type Deployment = Pick<
   'prometheusUrl' | 'sigv4' | 'defaultRegion' | 'defaultWorkspaceId' | 'allowedWorkspaceIds' | 'allowedRegions' | 'cloudWatch' | 'allowSilences'
 >;
 
-/** The tools that write, listed only where the deployment allows writes (ALLOW_SILENCES). */
-const WRITE_TOOLS = ['silence'];
-
 const THRESHOLD_ARGS = ['max_samples_processed_warning_threshold', 'max_samples_processed_error_threshold'];
 
 /**
- * The tools and arguments that cannot apply to a deployment, left out of its tool list (the
- * router still accepts and checks them): with PROMETHEUS_URL, the workspaces (workspace_id,
- * server_info's list of them), AMP's cost guardrails and the region (unless SigV4 needs one and the function has none); on AMP,
- * workspace_id when only the default workspace may be queried, and region when only the
- * function's own region may.
+ * The arguments that cannot apply to a deployment, left out of its tool list (the router
+ * still accepts and checks them): with PROMETHEUS_URL, the workspaces (workspace_id,
+ * server_info's list of them), AMP's cost guardrails and the region (unless SigV4 needs one
+ * and the function has none); on AMP, workspace_id when only the default workspace may be
+ * queried, and region when only the function's own region may.
  */
-export function leftOutFor(deployment: Deployment): { tools: string[]; args: string[] } {
-  const left = leftOutReading(deployment);
-  return deployment.allowSilences ? left : { ...left, tools: [...left.tools, ...WRITE_TOOLS] };
-}
-
-function leftOutReading(deployment: Deployment): { tools: string[]; args: string[] } {
+export function leftOutFor(deployment: Deployment): { args: string[] } {
   const only = (allowed: ReadonlySet<string> | undefined, value: string | undefined) =>
     value !== undefined && (allowed === undefined || (allowed.size === 1 && allowed.has(value)));
   if (deployment.prometheusUrl !== undefined) {
     const regionNeeded = (deployment.sigv4 || deployment.cloudWatch) && deployment.defaultRegion === undefined;
     // With CloudWatch beside it, an agent chooses: workspace_id "cloudwatch", listed by list_workspaces.
-    if (deployment.cloudWatch) return { tools: [], args: [...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
+    if (deployment.cloudWatch) return { args: [...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
     // No workspaces to list: server_info's `workspaces` goes with workspace_id.
-    return { tools: [], args: ['workspace_id', 'workspaces', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
+    return { args: ['workspace_id', 'workspaces', ...(regionNeeded ? [] : ['region']), ...THRESHOLD_ARGS] };
   }
   const singleRegion = deployment.allowedRegions !== undefined && only(deployment.allowedRegions, deployment.defaultRegion);
   return {
-    tools: [],
     args: [
       // With CloudWatch enabled there is always a choice to make: workspace_id "cloudwatch" or a workspace.
       ...(!deployment.cloudWatch && only(deployment.allowedWorkspaceIds, deployment.defaultWorkspaceId) ? ['workspace_id'] : []),
@@ -99,14 +90,17 @@ function leftOutReading(deployment: Deployment): { tools: string[]; args: string
   };
 }
 
-/** The full list (tools.json) trimmed of what cannot apply to the deployment: the local MCP server's tool list. */
-export function toolDefinitionsFor<T extends { name: string; inputSchema: { properties?: object; required?: string[] } }>(
-  deployment: Deployment,
-  all: readonly T[],
-): T[] {
+/**
+ * The full list (tools.json) trimmed of what cannot apply to the deployment: the local MCP
+ * server's tool list. A tool that writes (its annotations say it is not read-only: the
+ * silence tool) is listed only where the deployment allows writes (ALLOW_SILENCES).
+ */
+export function toolDefinitionsFor<
+  T extends { name: string; inputSchema: { properties?: object; required?: string[] }; annotations?: { readOnlyHint?: boolean } },
+>(deployment: Deployment, all: readonly T[]): T[] {
   const leftOut = leftOutFor(deployment);
   return all
-    .filter((tool) => !leftOut.tools.includes(tool.name))
+    .filter((tool) => deployment.allowSilences || tool.annotations?.readOnlyHint !== false)
     .map((tool) => {
       const { properties = {}, required = [] } = tool.inputSchema;
       const kept = Object.entries(properties).filter(([name]) => !leftOut.args.includes(name));

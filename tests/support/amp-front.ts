@@ -183,8 +183,20 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
       return;
     }
 
+    forward(`${options.upstream}/api/v1/${match[2]}${search === '' ? '' : `?${search}`}`, body, record, req, res, reply);
+  });
+
+  /** The request to the real server behind, its answer piped back as it comes (status, type, encoding). */
+  function forward(
+    target: string,
+    body: Buffer,
+    record: RecordedRequest,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    reply: (status: number, payload: unknown) => void,
+  ): void {
     const upstream = http.request(
-      `${options.upstream}/api/v1/${match[2]}${search === '' ? '' : `?${search}`}`,
+      target,
       {
         method: record.method,
         agent,
@@ -195,17 +207,15 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
       },
       (upstreamRes) => {
         record.status = upstreamRes.statusCode ?? 0;
-        const headers: http.OutgoingHttpHeaders = { 'content-type': upstreamRes.headers['content-type'] };
-        if (upstreamRes.headers['content-encoding'] !== undefined) {
-          headers['content-encoding'] = upstreamRes.headers['content-encoding'];
-        }
+        const headers: http.OutgoingHttpHeaders = { 'content-type': upstreamRes.headers['content-type'] ?? 'application/json' };
+        if (upstreamRes.headers['content-encoding'] !== undefined) headers['content-encoding'] = upstreamRes.headers['content-encoding'];
         res.writeHead(record.status, headers);
         upstreamRes.pipe(res);
       },
     );
     upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
     upstream.end(body);
-  });
+  }
 
   /** A workspace's Alertmanager: the route's method and action, IAM, the workspace, its definition, then the real Alertmanager. */
   async function alertmanager(
@@ -255,26 +265,7 @@ export async function startAmpFront(options: AmpFrontOptions): Promise<AmpFront>
       record.status = res.statusCode;
       return;
     }
-    const upstream = http.request(
-      `${options.alertmanager}/api/v2/${path}${search === '' ? '' : `?${search}`}`,
-      {
-        method: record.method,
-        agent,
-        headers: {
-          ...(req.headers['content-type'] === undefined ? {} : { 'content-type': req.headers['content-type'] }),
-          ...(req.headers['accept-encoding'] === undefined ? {} : { 'accept-encoding': req.headers['accept-encoding'] }),
-        },
-      },
-      (upstreamRes) => {
-        record.status = upstreamRes.statusCode ?? 0;
-        const headers: http.OutgoingHttpHeaders = { 'content-type': upstreamRes.headers['content-type'] ?? 'application/json' };
-        if (upstreamRes.headers['content-encoding'] !== undefined) headers['content-encoding'] = upstreamRes.headers['content-encoding'];
-        res.writeHead(record.status, headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on('error', (error) => reply(502, { message: `upstream: ${error.message}` }));
-    upstream.end(body);
+    forward(`${options.alertmanager}/api/v2/${path}${search === '' ? '' : `?${search}`}`, body, record, req, res, reply);
   }
 
   /** DescribeWorkspace or ListWorkspaces, as AMP answers them (its API reference's shapes). */
